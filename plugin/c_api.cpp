@@ -1,0 +1,324 @@
+// The C boundary: the only file that knows both the C ABI and the C++ inside.
+// Every entry point checks its arguments, runs the call inside a catch-all
+// (no exception crosses into the host), records stats, and turns failures
+// into wisepay_error objects.
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+
+#include "abi/wisepay_plugin.h"
+#include "plugin/error.h"
+#include "plugin/page_schema.h"
+#include "plugin/plugin.h"
+#include "plugin/settings_input.h"
+#include "plugin/version.h"
+
+struct wisepay_instance {
+    wisepay_instance(const wisepay::Logger &log, std::string_view config_json)
+        : plugin(log, config_json) {}
+    wisepay::Plugin plugin;
+};
+
+namespace wisepay {
+namespace {
+
+// Size of a struct as version 1 of the ABI defined it: hosts may pass a
+// larger struct_size (newer header), never a smaller one.
+#define WISEPAY_V1_SIZE(type, last_field) (offsetof(type, last_field) + sizeof(((type *)0)->last_field))
+
+template <typename T>
+bool struct_fits(const T *value, std::size_t v1_size) {
+    return value != nullptr && value->struct_size >= v1_size;
+}
+
+std::string new_correlation_id() {
+    unsigned char bytes[8];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) {
+        return "unavailable";
+    }
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string id;
+    for (unsigned char b : bytes) {
+        id.push_back(kDigits[b >> 4]);
+        id.push_back(kDigits[b & 0x0F]);
+    }
+    return id;
+}
+
+// Copies strings into one malloc'd block after a fixed header, so that the
+// host releases everything with one free function and no C++ type leaks out.
+class FlatBlock {
+public:
+    explicit FlatBlock(std::size_t header_size) : size_(header_size) {}
+    void reserve_string(const std::string &s) { size_ += s.size() + 1; }
+    bool allocate() {
+        block_ = static_cast<char *>(std::calloc(1, size_));
+        return block_ != nullptr;
+    }
+    void start_strings(std::size_t offset) { cursor_ = block_ + offset; }
+    const char *put(const std::string &s) {
+        char *out = cursor_;
+        std::memcpy(out, s.c_str(), s.size() + 1);
+        cursor_ += s.size() + 1;
+        return out;
+    }
+    char *block() const { return block_; }
+
+private:
+    std::size_t size_;
+    char *block_ = nullptr;
+    char *cursor_ = nullptr;
+};
+
+wisepay_error *make_error(const Error &e, const std::string &correlation_id) {
+    const auto &fields = e.field_errors();
+    const std::size_t fields_offset = sizeof(wisepay_error);
+    const std::size_t strings_offset = fields_offset + fields.size() * sizeof(wisepay_field_error);
+    FlatBlock flat(strings_offset);
+    flat.reserve_string(e.code());
+    flat.reserve_string(e.message());
+    flat.reserve_string(correlation_id);
+    flat.reserve_string(e.help_url());
+    for (const auto &f : fields) {
+        flat.reserve_string(f.field);
+        flat.reserve_string(f.message);
+    }
+    if (!flat.allocate()) {
+        return nullptr;
+    }
+    auto *error = reinterpret_cast<wisepay_error *>(flat.block());
+    auto *field_errors = reinterpret_cast<wisepay_field_error *>(flat.block() + fields_offset);
+    flat.start_strings(strings_offset);
+    error->struct_size = sizeof(wisepay_error);
+    error->status = e.status();
+    error->code = flat.put(e.code());
+    error->message = flat.put(e.message());
+    error->correlation_id = flat.put(correlation_id);
+    const char *help = flat.put(e.help_url());
+    error->help_url = e.help_url().empty() ? nullptr : help;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        field_errors[i].field = flat.put(fields[i].field);
+        field_errors[i].message = flat.put(fields[i].message);
+    }
+    error->field_error_count = fields.size();
+    error->field_errors = fields.empty() ? nullptr : field_errors;
+    return error;
+}
+
+char *copy_string(const std::string &s) {
+    char *out = static_cast<char *>(std::malloc(s.size() + 1));
+    if (out == nullptr) {
+        throw std::bad_alloc();
+    }
+    std::memcpy(out, s.c_str(), s.size() + 1);
+    return out;
+}
+
+// Errors the user can fix themselves need no correlation id; the rest get
+// one, logged beside the detail so support can find it.
+bool needs_correlation_id(wisepay_status status) {
+    return status == WISEPAY_E_STORAGE || status == WISEPAY_E_CRYPTO ||
+           status == WISEPAY_E_UNAVAILABLE || status == WISEPAY_E_UPSTREAM_INVALID ||
+           status == WISEPAY_E_INTERNAL || status == WISEPAY_E_OUT_OF_MEMORY;
+}
+
+wisepay_status report(const Logger *log, const Error &e, wisepay_error **out_error) {
+    const std::string correlation_id = needs_correlation_id(e.status()) ? new_correlation_id() : "";
+    if (log != nullptr && !correlation_id.empty()) {
+        log->warning("correlation id " + correlation_id + ": " + e.code() + ": " + e.message());
+    }
+    if (out_error != nullptr) {
+        *out_error = make_error(e, correlation_id);
+    }
+    return e.status();
+}
+
+// Runs `body` with the boundary's guarantees: arguments already checked by
+// the caller, every exception mapped to a status, stats recorded.
+template <typename Body>
+wisepay_status guarded(wisepay_instance *instance, Stats::Call call, wisepay_error **out_error,
+                       Body &&body) noexcept {
+    const auto started = std::chrono::steady_clock::now();
+    const Logger *log = instance != nullptr ? &instance->plugin.log() : nullptr;
+    wisepay_status status = WISEPAY_OK;
+    if (out_error != nullptr) {
+        *out_error = nullptr;
+    }
+    try {
+        body();
+    } catch (const Error &e) {
+        status = report(log, e, out_error);
+    } catch (const std::bad_alloc &) {
+        status = report(log, Error(WISEPAY_E_OUT_OF_MEMORY, "out_of_memory", "The plugin ran out of memory."),
+                        out_error);
+    } catch (const std::exception &e) {
+        if (log != nullptr) log->error(std::string("unexpected failure: ") + e.what());
+        status = report(log, Error(WISEPAY_E_INTERNAL, "internal_error", "The Wise-Pay plugin hit an unexpected problem."),
+                        out_error);
+    } catch (...) {
+        status = report(log, Error(WISEPAY_E_INTERNAL, "internal_error", "The Wise-Pay plugin hit an unexpected problem."),
+                        out_error);
+    }
+    if (instance != nullptr) {
+        instance->plugin.stats().record(call, status, std::chrono::steady_clock::now() - started);
+    }
+    return status;
+}
+
+void require(bool condition, const char *code, const char *message) {
+    if (!condition) {
+        throw invalid_argument(code, message);
+    }
+}
+
+// ---------------------------------------------------------------------------
+
+wisepay_status api_create(const wisepay_host *host, const char *config_json, std::size_t config_len,
+                          wisepay_instance **out_instance, wisepay_error **out_error) {
+    if (out_instance != nullptr) {
+        *out_instance = nullptr;
+    }
+    return guarded(nullptr, Stats::Call::kGetSettings, out_error, [&] {
+        require(out_instance != nullptr, "invalid_argument", "out_instance must not be NULL.");
+        require(struct_fits(host, WISEPAY_V1_SIZE(wisepay_host, register_page)), "invalid_host",
+                "The host table is NULL or its struct_size is too small.");
+        require(config_json != nullptr, "invalid_config", "The config must not be NULL.");
+        const Logger log(host->host_data, host->log);
+        auto instance =
+            std::make_unique<wisepay_instance>(log, std::string_view(config_json, config_len));
+        if (host->register_page != nullptr) {
+            const std::string &doc = page::document();
+            const wisepay_page page_info{sizeof(wisepay_page), page::kPageId, page::kMenu,
+                                         page::kTitle, doc.c_str(), doc.size()};
+            const wisepay_status registered = host->register_page(host->host_data, &page_info);
+            if (registered != WISEPAY_OK) {
+                throw Error(registered, "page_registration_refused",
+                            "The host refused to register the Wise-Pay page.");
+            }
+        }
+        *out_instance = instance.release();
+    });
+}
+
+void api_destroy(wisepay_instance *instance) { delete instance; }
+
+wisepay_status api_get_page_schema(wisepay_instance *instance, char **out_json,
+                                   std::size_t *out_len, wisepay_error **out_error) {
+    return guarded(instance, Stats::Call::kGetPageSchema, out_error, [&] {
+        require(instance != nullptr, "invalid_instance", "The instance must not be NULL.");
+        require(out_json != nullptr, "invalid_argument", "out_json must not be NULL.");
+        const std::string &doc = page::document();
+        *out_json = copy_string(doc);
+        if (out_len != nullptr) *out_len = doc.size();
+    });
+}
+
+wisepay_status api_get_settings(wisepay_instance *instance, const char *tenant_id, char **out_json,
+                                wisepay_error **out_error) {
+    if (out_json != nullptr) *out_json = nullptr;
+    return guarded(instance, Stats::Call::kGetSettings, out_error, [&] {
+        require(instance != nullptr, "invalid_instance", "The instance must not be NULL.");
+        require(out_json != nullptr, "invalid_argument", "out_json must not be NULL.");
+        const std::string tenant = check_tenant_id(tenant_id);
+        auto record = instance->plugin.settings().current(tenant);
+        *out_json = copy_string(SettingsService::to_public_json(*record));
+    });
+}
+
+wisepay_status api_save_settings(wisepay_instance *instance, const wisepay_save_request *request,
+                                 char **out_json, wisepay_error **out_error) {
+    if (out_json != nullptr) *out_json = nullptr;
+    return guarded(instance, Stats::Call::kSaveSettings, out_error, [&] {
+        require(instance != nullptr, "invalid_instance", "The instance must not be NULL.");
+        require(struct_fits(request, WISEPAY_V1_SIZE(wisepay_save_request, settings_json_len)),
+                "invalid_request", "The save request is NULL or its struct_size is too small.");
+        require(request->settings_json != nullptr, "invalid_request",
+                "The settings JSON must not be NULL.");
+        SaveCommand command{check_tenant_id(request->tenant_id), check_actor(request->actor),
+                            request->expected_version,
+                            std::string_view(request->settings_json, request->settings_json_len)};
+        auto written = instance->plugin.settings().save(command);
+        if (out_json != nullptr) {
+            *out_json = copy_string(SettingsService::to_public_json(*written));
+        }
+    });
+}
+
+wisepay_status api_test_connection(wisepay_instance *instance, const wisepay_test_request *request,
+                                   char **out_json, wisepay_error **out_error) {
+    if (out_json != nullptr) *out_json = nullptr;
+    return guarded(instance, Stats::Call::kTestConnection, out_error, [&] {
+        require(instance != nullptr, "invalid_instance", "The instance must not be NULL.");
+        require(struct_fits(request, WISEPAY_V1_SIZE(wisepay_test_request, deadline_ms)),
+                "invalid_request", "The test request is NULL or its struct_size is too small.");
+        throw Error(WISEPAY_E_NOT_IMPLEMENTED, "not_implemented",
+                    "Test connection is not available in this version of the Wise-Pay plugin.");
+    });
+}
+
+wisepay_status api_open_invoice(wisepay_instance *instance, const wisepay_invoice_request *request,
+                                wisepay_redirect **out_redirect, wisepay_error **out_error) {
+    if (out_redirect != nullptr) *out_redirect = nullptr;
+    return guarded(instance, Stats::Call::kOpenInvoice, out_error, [&] {
+        require(instance != nullptr, "invalid_instance", "The instance must not be NULL.");
+        require(struct_fits(request, WISEPAY_V1_SIZE(wisepay_invoice_request, deadline_ms)),
+                "invalid_request", "The invoice request is NULL or its struct_size is too small.");
+        require(out_redirect != nullptr, "invalid_argument", "out_redirect must not be NULL.");
+        throw Error(WISEPAY_E_NOT_IMPLEMENTED, "not_implemented",
+                    "Paying invoices in Wise-Pay is not available in this version of the plugin.");
+    });
+}
+
+wisepay_status api_get_stats(wisepay_instance *instance, char **out_json, wisepay_error **out_error) {
+    if (out_json != nullptr) *out_json = nullptr;
+    if (out_error != nullptr) *out_error = nullptr;
+    try {
+        if (instance == nullptr || out_json == nullptr) {
+            throw invalid_argument("invalid_argument", "The instance and out_json must not be NULL.");
+        }
+        *out_json = copy_string(instance->plugin.stats().to_json());
+        return WISEPAY_OK;
+    } catch (const Error &e) {
+        return report(nullptr, e, out_error);
+    } catch (...) {
+        return report(nullptr, Error(WISEPAY_E_OUT_OF_MEMORY, "out_of_memory", "The plugin ran out of memory."),
+                      out_error);
+    }
+}
+
+const void *api_get_extension(const char *) { return nullptr; }
+
+void api_free_string(char *string) { std::free(string); }
+void api_free_error(wisepay_error *error) { std::free(error); }
+void api_free_redirect(wisepay_redirect *redirect) { std::free(redirect); }
+
+constexpr wisepay_plugin_api kApi = {
+    sizeof(wisepay_plugin_api),
+    WISEPAY_ABI_VERSION,
+    kPluginId,
+    kPluginVersion,
+    api_create,
+    api_destroy,
+    api_get_page_schema,
+    api_get_settings,
+    api_save_settings,
+    api_test_connection,
+    api_open_invoice,
+    api_get_stats,
+    api_get_extension,
+    api_free_string,
+    api_free_error,
+    api_free_redirect,
+};
+
+}  // namespace
+}  // namespace wisepay
+
+extern "C" WISEPAY_EXPORT const wisepay_plugin_api *wisepay_plugin_entry(uint32_t host_abi_version) {
+    return host_abi_version == WISEPAY_ABI_VERSION ? &wisepay::kApi : nullptr;
+}

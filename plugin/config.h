@@ -1,0 +1,34 @@
+// The host's configuration for an instance, from the JSON passed to create().
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "plugin/url.h"
+
+namespace wisepay {
+
+// Where the master key that seals API keys comes from.
+struct MasterKeySource {
+    enum class Kind { kEnvironment, kFile, kHex };
+    Kind kind = Kind::kEnvironment;
+    std::string name_or_path;   // env variable name or key file path
+    bool create_file = false;   // make a random key file (0600) when missing
+    std::string hex_value;      // only for Kind::kHex (tests and demos)
+};
+
+struct Config {
+    std::string database_path;
+    MasterKeySource master_key;
+    Url wisepay_base;
+    std::string ca_file;  // empty: the system's CA store
+    std::chrono::milliseconds deadline{10000};
+    bool allow_insecure_http = false;  // plain http to Wise-Pay: demos on loopback only
+};
+
+// Parses and checks the config document. Throws Error (WISEPAY_E_CONFIG) that
+// names the offending key; unknown keys are errors so typos do not pass.
+Config parse_config(std::string_view json);
+
+}  // namespace wisepay

@@ -1,0 +1,54 @@
+// The plugin's one error type. Thrown inside the plugin, turned into a
+// wisepay_error at the C boundary. Messages are written for the admin or end
+// user who will read them and never carry a secret.
+#pragma once
+
+#include <exception>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "abi/wisepay_plugin.h"
+
+namespace wisepay {
+
+struct FieldError {
+    std::string field;
+    std::string message;
+};
+
+class Error : public std::exception {
+public:
+    Error(wisepay_status status, std::string code, std::string message)
+        : status_(status), code_(std::move(code)), message_(std::move(message)) {}
+
+    // A save or request that fails validation, one entry per offending field.
+    static Error validation(std::vector<FieldError> fields);
+
+    Error &with_help_url(std::string url) {
+        help_url_ = std::move(url);
+        return *this;
+    }
+
+    wisepay_status status() const { return status_; }
+    const std::string &code() const { return code_; }
+    const std::string &message() const { return message_; }
+    const std::vector<FieldError> &field_errors() const { return field_errors_; }
+    const std::string &help_url() const { return help_url_; }
+    const char *what() const noexcept override { return message_.c_str(); }
+
+private:
+    wisepay_status status_;
+    std::string code_;
+    std::string message_;
+    std::vector<FieldError> field_errors_;
+    std::string help_url_;
+};
+
+// Stable snake_case name of a status, e.g. "payer_not_found".
+const char *status_name(wisepay_status status) noexcept;
+
+// Shorthand for the most common failure: a host passed something unusable.
+Error invalid_argument(std::string code, std::string message);
+
+}  // namespace wisepay

@@ -1,0 +1,119 @@
+#include "plugin/master_key.h"
+
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "plugin/error.h"
+#include "plugin/text.h"
+
+namespace wisepay {
+namespace {
+
+constexpr std::size_t kHexSize = MasterKey::kSize * 2;
+constexpr std::size_t kMaxKeyFileSize = 1024;
+
+Error key_error(const std::string &message) {
+    return Error(WISEPAY_E_CONFIG, "invalid_master_key", message);
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+MasterKey decode(std::string_view hex, const std::string &where) {
+    hex = text::trim(hex);
+    if (hex.size() != kHexSize) {
+        throw key_error("The master key from " + where + " must be 64 hex digits (32 bytes).");
+    }
+    SecretBytes key(MasterKey::kSize);
+    for (std::size_t i = 0; i < MasterKey::kSize; ++i) {
+        const int hi = hex_value(hex[2 * i]);
+        const int lo = hex_value(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            throw key_error("The master key from " + where + " must be 64 hex digits (32 bytes).");
+        }
+        key.data()[i] = static_cast<unsigned char>(hi << 4 | lo);
+    }
+    return MasterKey(std::move(key));
+}
+
+void create_key_file(const std::string &path) {
+    SecretBytes key(MasterKey::kSize);
+    if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
+        throw key_error("Could not get random bytes for a new master key.");
+    }
+    static constexpr char kDigits[] = "0123456789abcdef";
+    SecretBytes hex(kHexSize + 1);
+    for (std::size_t i = 0; i < key.size(); ++i) {
+        hex.data()[2 * i] = static_cast<unsigned char>(kDigits[key.data()[i] >> 4]);
+        hex.data()[2 * i + 1] = static_cast<unsigned char>(kDigits[key.data()[i] & 0x0F]);
+    }
+    hex.data()[kHexSize] = '\n';
+    // O_EXCL: if two instances race to create it, one wins and the other reads it.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (errno == EEXIST) return;
+        throw key_error("Cannot create master key file '" + path + "': " + std::strerror(errno));
+    }
+    const bool written = ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) &&
+                         ::fsync(fd) == 0;
+    ::close(fd);
+    if (!written) {
+        ::unlink(path.c_str());
+        throw key_error("Cannot write master key file '" + path + "'.");
+    }
+}
+
+MasterKey read_key_file(const MasterKeySource &source, const Logger &log) {
+    const std::string &path = source.name_or_path;
+    if (source.create_file) {
+        create_key_file(path);
+    }
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        throw key_error("Cannot open master key file '" + path + "': " + std::strerror(errno));
+    }
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && (info.st_mode & 077) != 0) {
+        log.warning("master key file '" + path +
+                    "' can be read by other users; restrict it with chmod 600");
+    }
+    SecretBytes content(kMaxKeyFileSize);
+    const ssize_t got = ::read(fd, content.data(), content.size());
+    ::close(fd);
+    if (got < 0) {
+        throw key_error("Cannot read master key file '" + path + "'.");
+    }
+    return decode(content.view().substr(0, static_cast<std::size_t>(got)), "file '" + path + "'");
+}
+
+}  // namespace
+
+MasterKey load_master_key(const MasterKeySource &source, const Logger &log) {
+    switch (source.kind) {
+        case MasterKeySource::Kind::kEnvironment: {
+            const char *value = std::getenv(source.name_or_path.c_str());
+            if (value == nullptr) {
+                throw key_error("The environment variable " + source.name_or_path +
+                                " that should hold the master key is not set.");
+            }
+            return decode(value, "environment variable " + source.name_or_path);
+        }
+        case MasterKeySource::Kind::kFile:
+            return read_key_file(source, log);
+        case MasterKeySource::Kind::kHex:
+            return decode(source.hex_value, "the config");
+    }
+    throw key_error("Unknown master key source.");
+}
+
+}  // namespace wisepay

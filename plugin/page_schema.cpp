@@ -1,0 +1,92 @@
+#include "plugin/page_schema.h"
+
+#include <boost/json.hpp>
+
+#include "plugin/settings_input.h"
+
+namespace wisepay::page {
+namespace {
+
+namespace json = boost::json;
+
+// Where an admin finds the key, in Wise-Pay's own menu words.
+constexpr const char *kApiKeyHelp =
+    "In Wise-Pay, open Configure > Merchants > Integrations > Desk Director > Display and copy "
+    "the API key shown there. Once saved, the key is never shown again; only its last four "
+    "characters are. Leave the field empty to keep the saved key.";
+
+constexpr const char *kEnabledHelp =
+    "When checked, portal users who click an invoice link are signed in to Wise-Pay as the payer "
+    "with their email address. Needs a saved API key.";
+
+json::object settings_schema() {
+    json::object api_key{
+        {"title", "API Key"},
+        {"description", kApiKeyHelp},
+        // null removes the saved key; absent keeps it.
+        {"type", json::array{"string", "null"}},
+        {"writeOnly", true},
+        {"minLength", limits::kApiKeyMinLength},
+        {"maxLength", limits::kApiKeyMaxLength},
+        // Printable ASCII without spaces, allowing the white space a paste
+        // brings along (the plugin trims it).
+        {"pattern", "^\\s*[!-~]+\\s*$"},
+    };
+    json::object enabled{
+        {"title", "Enabled"},
+        {"description", kEnabledHelp},
+        {"type", "boolean"},
+        {"default", false},
+    };
+    return json::object{
+        {"$schema", "https://json-schema.org/draft/2020-12/schema"},
+        {"$id", "urn:wisepay-plugin:settings:1"},
+        {"title", "Wise-Pay settings"},
+        {"type", "object"},
+        {"properties", json::object{{"api_key", api_key}, {"enabled", enabled}}},
+        {"additionalProperties", false},
+    };
+}
+
+json::object ui_hints() {
+    return json::object{
+        {"order", json::array{"api_key", "enabled"}},
+        {"fields",
+         json::object{
+             {"api_key", json::object{{"label", "API Key"},
+                                      {"widget", "password"},
+                                      {"help", kApiKeyHelp},
+                                      {"placeholder", "Paste the merchant API key"},
+                                      // A form must not send "" for an untouched key field:
+                                      // that is an error, while leaving it out keeps the key.
+                                      {"omit_when_empty", true},
+                                      {"autocomplete", "off"}}},
+             {"enabled",
+              json::object{{"label", "Enabled"}, {"widget", "checkbox"}, {"help", kEnabledHelp}}},
+         }},
+        {"actions", json::array{
+                        json::object{{"id", "save"}, {"label", "Save Settings"}, {"kind", "submit"},
+                                     {"primary", true}},
+                        json::object{{"id", "test_connection"}, {"label", "Test connection"},
+                                     {"kind", "call"}},
+                    }},
+    };
+}
+
+}  // namespace
+
+const std::string &document() {
+    static const std::string text = json::serialize(json::object{
+        {"page_id", kPageId},
+        {"menu", kMenu},
+        {"title", kTitle},
+        {"description",
+         "Connect the portal to Wise-Pay so that invoice links open the payer's Wise-Pay "
+         "dashboard, already signed in."},
+        {"schema", settings_schema()},
+        {"ui", ui_hints()},
+    });
+    return text;
+}
+
+}  // namespace wisepay::page

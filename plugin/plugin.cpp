@@ -1,0 +1,34 @@
+#include "plugin/plugin.h"
+
+#include "plugin/error.h"
+#include "plugin/master_key.h"
+
+namespace wisepay {
+namespace {
+
+storage::SettingsStore open_store(const Logger &log, const std::string &path) {
+    try {
+        return storage::SettingsStore(path);
+    } catch (const storage::StorageError &e) {
+        log.error(e.what());
+        throw Error(WISEPAY_E_STORAGE, "storage_failure",
+                    std::string("The Wise-Pay settings database could not be opened: ") + e.what());
+    }
+}
+
+}  // namespace
+
+Plugin::Plugin(const Logger &log, std::string_view config_json)
+    : log_(log),
+      config_(parse_config(config_json)),
+      master_key_(load_master_key(config_.master_key, log_)),
+      store_(open_store(log_, config_.database_path)),
+      settings_(store_, master_key_, log_) {
+    // The key now lives only in master_key_; the config's copy goes.
+    OPENSSL_cleanse(config_.master_key.hex_value.data(), config_.master_key.hex_value.size());
+    config_.master_key.hex_value.clear();
+    log_.info("ready: settings in '" + config_.database_path + "', Wise-Pay at " +
+              config_.wisepay_base.scheme + "://" + config_.wisepay_base.authority());
+}
+
+}  // namespace wisepay

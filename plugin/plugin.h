@@ -1,0 +1,39 @@
+// One plugin instance: the host's config, the settings database and the
+// services built on them. The C boundary (c_api.cpp) owns one of these per
+// wisepay_instance and translates between C and C++.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "plugin/config.h"
+#include "plugin/logger.h"
+#include "plugin/secret_box.h"
+#include "plugin/settings_service.h"
+#include "plugin/stats.h"
+#include "storage/settings_store.h"
+
+namespace wisepay {
+
+class Plugin {
+public:
+    // Parses the config, loads the master key and opens the database. No
+    // network I/O. Throws Error.
+    Plugin(const Logger &log, std::string_view config_json);
+
+    const Logger &log() const { return log_; }
+    const Config &config() const { return config_; }
+    SettingsService &settings() { return settings_; }
+    Stats &stats() { return stats_; }
+
+private:
+    Logger log_;
+    Config config_;
+    MasterKey master_key_;
+    storage::SettingsStore store_;
+    SettingsService settings_;
+    Stats stats_;
+};
+
+}  // namespace wisepay

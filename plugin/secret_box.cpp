@@ -1,0 +1,136 @@
+#include "plugin/secret_box.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <memory>
+
+#include "plugin/error.h"
+
+namespace wisepay {
+namespace {
+
+constexpr unsigned char kFormatVersion = 0x01;
+constexpr std::size_t kNonceSize = 12;
+constexpr std::size_t kTagSize = 16;
+constexpr std::size_t kHeaderSize = 1 + kNonceSize;
+
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+
+Error crypto_error(const char *what) {
+    return Error(WISEPAY_E_CRYPTO, "crypto_failure", what);
+}
+
+std::string associated_data(std::string_view tenant_id, std::string_view key_id) {
+    std::string aad = "wisepay-api-key/v1";
+    aad.push_back('\0');
+    aad.append(tenant_id);
+    aad.push_back('\0');
+    aad.append(key_id);
+    return aad;
+}
+
+CipherCtx new_context() {
+    CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
+    if (!ctx) {
+        throw crypto_error("Could not set up encryption.");
+    }
+    return ctx;
+}
+
+std::string hex(const unsigned char *data, std::size_t size) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(size * 2);
+    for (std::size_t i = 0; i < size; ++i) {
+        out.push_back(kDigits[data[i] >> 4]);
+        out.push_back(kDigits[data[i] & 0x0F]);
+    }
+    return out;
+}
+
+}  // namespace
+
+MasterKey::MasterKey(SecretBytes key) : key_(std::move(key)) {
+    if (key_.size() != kSize) {
+        throw Error(WISEPAY_E_CONFIG, "invalid_master_key", "The master key must be 32 bytes.");
+    }
+    // Domain-separated so the id reveals nothing usable about the key.
+    static constexpr std::string_view kLabel = "wisepay-master-key-id/v1:";
+    SecretBytes input(kLabel.size() + key_.size());
+    std::copy(kLabel.begin(), kLabel.end(), input.data());
+    std::copy(key_.data(), key_.data() + key_.size(), input.data() + kLabel.size());
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_size = 0;
+    if (EVP_Digest(input.data(), input.size(), digest, &digest_size, EVP_sha256(), nullptr) != 1) {
+        throw crypto_error("Could not derive the master key id.");
+    }
+    id_ = hex(digest, 8);
+}
+
+Sealed seal(const MasterKey &key, std::string_view tenant_id, std::string_view plaintext) {
+    Sealed sealed;
+    sealed.key_id = key.id();
+    sealed.blob.resize(kHeaderSize + plaintext.size() + kTagSize);
+    unsigned char *nonce = sealed.blob.data() + 1;
+    unsigned char *body = sealed.blob.data() + kHeaderSize;
+    sealed.blob[0] = kFormatVersion;
+    // A fresh random nonce per seal: keys are sealed rarely, so the 2^32
+    // birthday bound of random 96-bit nonces is far away.
+    if (RAND_bytes(nonce, static_cast<int>(kNonceSize)) != 1) {
+        throw crypto_error("Could not get random bytes for encryption.");
+    }
+    const std::string aad = associated_data(tenant_id, key.id());
+    CipherCtx ctx = new_context();
+    int len = 0;
+    if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.bytes().data(), nonce) != 1 ||
+        EVP_EncryptUpdate(ctx.get(), nullptr, &len,
+                          reinterpret_cast<const unsigned char *>(aad.data()),
+                          static_cast<int>(aad.size())) != 1 ||
+        EVP_EncryptUpdate(ctx.get(), body, &len,
+                          reinterpret_cast<const unsigned char *>(plaintext.data()),
+                          static_cast<int>(plaintext.size())) != 1 ||
+        EVP_EncryptFinal_ex(ctx.get(), body + len, &len) != 1 ||
+        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize),
+                            body + plaintext.size()) != 1) {
+        throw crypto_error("Could not encrypt the API key.");
+    }
+    return sealed;
+}
+
+SecretBytes open_sealed(const MasterKey &key, std::string_view tenant_id,
+                        const std::vector<unsigned char> &blob, std::string_view key_id) {
+    if (key_id != key.id()) {
+        throw Error(WISEPAY_E_CRYPTO, "master_key_mismatch",
+                    "The saved API key was sealed with a different master key. Save the API key "
+                    "again, or configure the master key it was saved with.");
+    }
+    if (blob.size() < kHeaderSize + kTagSize || blob[0] != kFormatVersion) {
+        throw crypto_error("The saved API key is damaged. Save the API key again.");
+    }
+    const std::size_t body_size = blob.size() - kHeaderSize - kTagSize;
+    const unsigned char *nonce = blob.data() + 1;
+    const unsigned char *body = blob.data() + kHeaderSize;
+    // GCM's tag is an input here; OpenSSL's interface takes it non-const.
+    std::array<unsigned char, kTagSize> tag{};
+    std::copy(body + body_size, body + body_size + kTagSize, tag.begin());
+
+    const std::string aad = associated_data(tenant_id, key.id());
+    SecretBytes plaintext(body_size);
+    CipherCtx ctx = new_context();
+    int len = 0;
+    if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.bytes().data(), nonce) != 1 ||
+        EVP_DecryptUpdate(ctx.get(), nullptr, &len,
+                          reinterpret_cast<const unsigned char *>(aad.data()),
+                          static_cast<int>(aad.size())) != 1 ||
+        EVP_DecryptUpdate(ctx.get(), plaintext.data(), &len, body, static_cast<int>(body_size)) !=
+            1 ||
+        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize),
+                            tag.data()) != 1 ||
+        EVP_DecryptFinal_ex(ctx.get(), plaintext.data() + len, &len) != 1) {
+        throw crypto_error("The saved API key could not be decrypted. Save the API key again.");
+    }
+    return plaintext;
+}
+
+}  // namespace wisepay

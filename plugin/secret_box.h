@@ -1,0 +1,48 @@
+// Sealing the merchant API key with AES-256-GCM under the host's master key.
+//
+// Sealed form: 0x01 | 12-byte random nonce | ciphertext | 16-byte tag.
+// Associated data binds a sealed key to its tenant and to the master key id,
+// so a row copied to another tenant, or an id edited in place, fails to open.
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "plugin/secret.h"
+
+namespace wisepay {
+
+class MasterKey {
+public:
+    static constexpr std::size_t kSize = 32;
+
+    // `key` must be exactly kSize bytes.
+    explicit MasterKey(SecretBytes key);
+
+    // Short public id of this key (hex of a hash of it), stored beside each
+    // ciphertext so that rows sealed under an older key can be told apart.
+    const std::string &id() const { return id_; }
+    const SecretBytes &bytes() const { return key_; }
+
+private:
+    SecretBytes key_;
+    std::string id_;
+};
+
+struct Sealed {
+    std::vector<unsigned char> blob;
+    std::string key_id;
+};
+
+// Seals `plaintext` for `tenant_id`. Throws Error (WISEPAY_E_CRYPTO) if
+// OpenSSL fails.
+Sealed seal(const MasterKey &key, std::string_view tenant_id, std::string_view plaintext);
+
+// Opens what seal() made. Throws Error (WISEPAY_E_CRYPTO) when the key id
+// differs, the blob is malformed, or authentication fails.
+SecretBytes open_sealed(const MasterKey &key, std::string_view tenant_id,
+                        const std::vector<unsigned char> &blob, std::string_view key_id);
+
+}  // namespace wisepay

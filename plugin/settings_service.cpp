@@ -1,0 +1,146 @@
+#include "plugin/settings_service.h"
+
+#include <boost/json.hpp>
+
+#include "plugin/error.h"
+#include "plugin/settings_input.h"
+
+namespace wisepay {
+namespace {
+
+namespace json = boost::json;
+using storage::SettingsRecord;
+
+Error storage_failure(const Logger &log, const storage::StorageError &e, const char *doing) {
+    log.error(std::string(doing) + ": " + e.what());
+    return Error(WISEPAY_E_STORAGE, "storage_failure",
+                 std::string("The Wise-Pay settings could not be ") + doing +
+                     ". Try again; if it keeps failing, ask your administrator to check the "
+                     "plugin's database.");
+}
+
+Error conflict(const SettingsRecord &current) {
+    std::string who = current.updated_by.empty() ? "someone else" : current.updated_by;
+    return Error(WISEPAY_E_CONFLICT, "settings_conflict",
+                 "These settings were changed by " + who + " at " + current.updated_at +
+                     " after you loaded them (now version " + std::to_string(current.version) +
+                     "). Reload to see their changes, then save again.");
+}
+
+// Decides the new row from the stored one and the patch, and writes down
+// what changed for the audit trail (never the key, only that it changed).
+storage::PlannedSave plan_save(const SettingsRecord &current, SettingsPatch &patch,
+                               const MasterKey &master_key) {
+    storage::PlannedSave planned;
+    planned.next = current;
+    json::object changes;
+    if (patch.enabled && *patch.enabled != current.enabled) {
+        planned.next.enabled = *patch.enabled;
+        changes["enabled"] = json::object{{"from", current.enabled}, {"to", *patch.enabled}};
+    }
+    switch (patch.api_key.kind) {
+        case ApiKeyChange::Kind::kKeep:
+            break;
+        case ApiKeyChange::Kind::kSet: {
+            const std::string_view key = patch.api_key.value.view();
+            Sealed sealed = seal(master_key, current.tenant_id, key);
+            planned.next.api_key = storage::SealedKey{std::move(sealed.blob), std::move(sealed.key_id),
+                                                      std::string(key.substr(key.size() - 4))};
+            changes["api_key"] = current.api_key ? "replaced" : "set";
+            break;
+        }
+        case ApiKeyChange::Kind::kRemove:
+            if (current.api_key) {
+                planned.next.api_key.reset();
+                changes["api_key"] = "removed";
+            }
+            break;
+    }
+    if (planned.next.enabled && !planned.next.api_key) {
+        throw Error::validation({{"enabled", "Save an API key before enabling Wise-Pay."}});
+    }
+    planned.changes_json = json::serialize(changes);
+    return planned;
+}
+
+std::string describe_changes(const std::string &changes_json) {
+    return changes_json == "{}" ? "no changes" : "changed " + changes_json;
+}
+
+}  // namespace
+
+std::shared_ptr<const SettingsRecord> SettingsService::current(const std::string &tenant_id) {
+    try {
+        // A commit by any other connection moves data_version; then every
+        // cached row may be stale and the cache starts over.
+        const std::int64_t data_version = store_.data_version();
+        {
+            std::lock_guard lock(cache_mutex_);
+            if (data_version != cache_data_version_) {
+                cache_.clear();
+                cache_data_version_ = data_version;
+            } else if (auto it = cache_.find(tenant_id); it != cache_.end()) {
+                return it->second;
+            }
+        }
+        auto record = std::make_shared<const SettingsRecord>(store_.load(tenant_id));
+        std::lock_guard lock(cache_mutex_);
+        // Only cache what is known current: if another commit landed while
+        // loading, the next call's data_version check starts over anyway.
+        if (data_version == cache_data_version_) {
+            cache_[tenant_id] = record;
+        }
+        return record;
+    } catch (const storage::StorageError &e) {
+        throw storage_failure(log_, e, "read");
+    }
+}
+
+std::shared_ptr<const SettingsRecord> SettingsService::save(const SaveCommand &command) {
+    if (command.expected_version < 0) {
+        throw invalid_argument("invalid_version", "The expected version must be 0 or more.");
+    }
+    SettingsPatch patch = parse_settings_patch(command.settings_json);
+    std::string changes;
+    try {
+        auto written = std::make_shared<const SettingsRecord>(store_.save(
+            command.tenant_id, command.actor, command.expected_version,
+            [&](const SettingsRecord &current) {
+                storage::PlannedSave planned = plan_save(current, patch, master_key_);
+                changes = planned.changes_json;
+                return planned;
+            }));
+        remember(written);
+        log_.info("settings of tenant '" + command.tenant_id + "' saved by '" + command.actor +
+                  "' as version " + std::to_string(written->version) + ": " +
+                  describe_changes(changes));
+        return written;
+    } catch (const storage::ConflictError &e) {
+        throw conflict(e.current());
+    } catch (const storage::StorageError &e) {
+        throw storage_failure(log_, e, "saved");
+    }
+}
+
+void SettingsService::remember(std::shared_ptr<const SettingsRecord> record) {
+    std::lock_guard lock(cache_mutex_);
+    // Our own commit does not move our connection's data_version, so the
+    // cache is updated by hand.
+    cache_[record->tenant_id] = std::move(record);
+}
+
+std::string SettingsService::to_public_json(const SettingsRecord &record) {
+    json::object api_key{{"set", record.api_key.has_value()}};
+    api_key["last4"] = record.api_key ? json::value(record.api_key->last4) : json::value(nullptr);
+    json::object out{
+        {"tenant_id", record.tenant_id},
+        {"version", record.version},
+        {"enabled", record.enabled},
+        {"api_key", std::move(api_key)},
+    };
+    out["updated_at"] = record.version > 0 ? json::value(record.updated_at) : json::value(nullptr);
+    out["updated_by"] = record.version > 0 ? json::value(record.updated_by) : json::value(nullptr);
+    return json::serialize(out);
+}
+
+}  // namespace wisepay

@@ -1,0 +1,27 @@
+// A Boost.JSON memory resource that wipes memory before giving it back, for
+// parsing documents that carry a secret (the settings a save sends hold the
+// API key in plain text).
+#pragma once
+
+#include <openssl/crypto.h>
+
+#include <boost/json/memory_resource.hpp>
+#include <new>
+
+namespace wisepay {
+
+class WipingMemoryResource final : public boost::json::memory_resource {
+private:
+    void *do_allocate(std::size_t bytes, std::size_t align) override {
+        return ::operator new(bytes, std::align_val_t(align));
+    }
+    void do_deallocate(void *p, std::size_t bytes, std::size_t align) override {
+        OPENSSL_cleanse(p, bytes);
+        ::operator delete(p, bytes, std::align_val_t(align));
+    }
+    bool do_is_equal(const boost::json::memory_resource &other) const noexcept override {
+        return this == &other;
+    }
+};
+
+}  // namespace wisepay

@@ -1,0 +1,26 @@
+// Opening the settings database: file mode, pragmas and schema migrations.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace wisepay::storage {
+
+// Any failure to open, read or write the database. The message names the
+// operation and SQLite's reason; it never carries row contents.
+class StorageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The schema version this build writes (PRAGMA user_version).
+int current_schema_version();
+
+// Opens (creating if needed, mode 0600) the database at `path`, switches it to
+// WAL with synchronous=FULL and a busy timeout, and applies any migrations
+// that are missing. Refuses a database written by a newer schema.
+SQLite::Database open_database(const std::string &path);
+
+}  // namespace wisepay::storage

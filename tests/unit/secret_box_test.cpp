@@ -1,0 +1,106 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "plugin/error.h"
+#include "plugin/master_key.h"
+#include "plugin/secret_box.h"
+#include "tests/support/temp_dir.h"
+
+#include <sys/stat.h>
+
+using namespace wisepay;
+
+namespace {
+
+MasterKey key_of(unsigned char fill) {
+    SecretBytes bytes(MasterKey::kSize);
+    std::memset(bytes.data(), fill, bytes.size());
+    return MasterKey(std::move(bytes));
+}
+
+wisepay_status status_of_open(const MasterKey &key, std::string_view tenant,
+                              const std::vector<unsigned char> &blob, std::string_view key_id) {
+    try {
+        open_sealed(key, tenant, blob, key_id);
+        return WISEPAY_OK;
+    } catch (const Error &e) {
+        return e.status();
+    }
+}
+
+}  // namespace
+
+TEST_CASE("a sealed key opens with the same master key and tenant") {
+    const MasterKey key = key_of(0x11);
+    const Sealed sealed = seal(key, "acme", "wp_live_0123456789abcdef");
+    CHECK(sealed.key_id == key.id());
+    const std::string blob(sealed.blob.begin(), sealed.blob.end());
+    CHECK(blob.find("wp_live_0123456789abcdef") == std::string::npos);
+    CHECK(open_sealed(key, "acme", sealed.blob, sealed.key_id).view() == "wp_live_0123456789abcdef");
+}
+
+TEST_CASE("every seal uses a fresh nonce") {
+    const MasterKey key = key_of(0x22);
+    CHECK(seal(key, "acme", "same-key-text").blob != seal(key, "acme", "same-key-text").blob);
+}
+
+TEST_CASE("a sealed key does not open for another tenant, key, id or after tampering") {
+    const MasterKey key = key_of(0x33);
+    const Sealed sealed = seal(key, "acme", "wp_live_secret_value");
+    CHECK(status_of_open(key, "globex", sealed.blob, sealed.key_id) == WISEPAY_E_CRYPTO);
+    const MasterKey other = key_of(0x44);
+    CHECK(other.id() != key.id());
+    CHECK(status_of_open(other, "acme", sealed.blob, sealed.key_id) == WISEPAY_E_CRYPTO);
+    CHECK(status_of_open(other, "acme", sealed.blob, other.id()) == WISEPAY_E_CRYPTO);
+    for (std::size_t i = 0; i < sealed.blob.size(); ++i) {
+        auto tampered = sealed.blob;
+        tampered[i] ^= 0x01;
+        CHECK(status_of_open(key, "acme", tampered, sealed.key_id) == WISEPAY_E_CRYPTO);
+    }
+    CHECK(status_of_open(key, "acme", {}, sealed.key_id) == WISEPAY_E_CRYPTO);
+}
+
+TEST_CASE("master keys load from hex, environment and key files") {
+    const Logger quiet;
+    MasterKeySource hex;
+    hex.kind = MasterKeySource::Kind::kHex;
+    hex.hex_value = std::string(64, 'a');
+    const MasterKey from_hex = load_master_key(hex, quiet);
+    CHECK(from_hex.bytes().data()[0] == 0xaa);
+
+    ::setenv("WISEPAY_TEST_MASTER_KEY", (" " + std::string(64, 'A') + "\n").c_str(), 1);
+    MasterKeySource env;
+    env.kind = MasterKeySource::Kind::kEnvironment;
+    env.name_or_path = "WISEPAY_TEST_MASTER_KEY";
+    CHECK(load_master_key(env, quiet).id() == from_hex.id());
+
+    env.name_or_path = "WISEPAY_TEST_MASTER_KEY_UNSET";
+    CHECK_THROWS_AS(load_master_key(env, quiet), Error);
+
+    hex.hex_value = std::string(63, 'a');
+    CHECK_THROWS_AS(load_master_key(hex, quiet), Error);
+    hex.hex_value = std::string(62, 'a') + "zz";
+    CHECK_THROWS_AS(load_master_key(hex, quiet), Error);
+}
+
+TEST_CASE("a key file is created owner-only with a random key, and read back the same") {
+    test::TempDir dir;
+    MasterKeySource file;
+    file.kind = MasterKeySource::Kind::kFile;
+    file.name_or_path = dir.file("master.key");
+    file.create_file = false;
+    CHECK_THROWS_AS(load_master_key(file, Logger()), Error);
+
+    file.create_file = true;
+    const MasterKey first = load_master_key(file, Logger());
+    struct stat info {};
+    REQUIRE(::stat(file.name_or_path.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+    CHECK(load_master_key(file, Logger()).id() == first.id());
+
+    test::TempDir other_dir;
+    file.name_or_path = other_dir.file("master.key");
+    CHECK(load_master_key(file, Logger()).id() != first.id());
+}

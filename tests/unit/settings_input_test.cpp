@@ -1,0 +1,110 @@
+#include <catch2/catch.hpp>
+
+#include "plugin/error.h"
+#include "plugin/settings_input.h"
+
+using namespace wisepay;
+
+namespace {
+
+// The field errors a settings document gets, as "field: message" lines.
+std::vector<std::string> field_errors_of(const std::string &json) {
+    try {
+        parse_settings_patch(json);
+    } catch (const Error &e) {
+        REQUIRE(e.status() == WISEPAY_E_VALIDATION);
+        std::vector<std::string> out;
+        for (const auto &f : e.field_errors()) out.push_back(f.field + ": " + f.message);
+        return out;
+    }
+    FAIL("settings were accepted: " << json);
+    return {};
+}
+
+std::string code_of(const std::string &json) {
+    try {
+        parse_settings_patch(json);
+    } catch (const Error &e) {
+        return e.code();
+    }
+    return "ok";
+}
+
+}  // namespace
+
+TEST_CASE("a pasted key is trimmed of surrounding white space") {
+    SettingsPatch patch = parse_settings_patch(R"({"api_key":"  \twp_live_ABCdef123456\r\n ","enabled":true})");
+    CHECK(patch.api_key.kind == ApiKeyChange::Kind::kSet);
+    CHECK(patch.api_key.value.view() == "wp_live_ABCdef123456");
+    CHECK(patch.enabled == true);
+}
+
+TEST_CASE("absent fields keep, null removes the key") {
+    SettingsPatch keep = parse_settings_patch("{}");
+    CHECK(keep.api_key.kind == ApiKeyChange::Kind::kKeep);
+    CHECK_FALSE(keep.enabled.has_value());
+    SettingsPatch remove = parse_settings_patch(R"({"api_key":null,"enabled":false})");
+    CHECK(remove.api_key.kind == ApiKeyChange::Kind::kRemove);
+    CHECK(remove.enabled == false);
+}
+
+TEST_CASE("bad keys get a field error on api_key") {
+    const char *bad[] = {
+        R"({"api_key":""})",
+        R"({"api_key":"   "})",
+        R"({"api_key":"wp_live_\u0000abcdef"})",
+        R"({"api_key":"wp_live_abc\u0007def"})",
+        R"({"api_key":"wp_live_caf\u00e9_12345"})",
+        R"({"api_key":"wp live abcdefgh"})",
+        R"({"api_key":"short"})",
+        R"({"api_key":12345678})",
+    };
+    for (const char *json : bad) {
+        INFO(json);
+        auto errors = field_errors_of(json);
+        REQUIRE(errors.size() == 1);
+        CHECK_THAT(errors[0], Catch::StartsWith("api_key: "));
+    }
+    auto too_long = field_errors_of("{\"api_key\":\"" + std::string(257, 'k') + "\"}");
+    CHECK_THAT(too_long[0], Catch::Contains("too long"));
+    auto absurd = field_errors_of("{\"api_key\":\"" + std::string(8000, 'k') + "\"}");
+    CHECK_THAT(absurd[0], Catch::Contains("far too long"));
+    // The longest acceptable key is accepted.
+    CHECK(parse_settings_patch("{\"api_key\":\"" + std::string(256, 'k') + "\"}").api_key.kind ==
+          ApiKeyChange::Kind::kSet);
+}
+
+TEST_CASE("wrong types and unknown fields each get their own field error") {
+    auto errors = field_errors_of(R"({"enabled":"yes","colour":"blue","api_key":"x"})");
+    REQUIRE(errors.size() == 3);
+    CHECK_THAT(errors[0], Catch::StartsWith("enabled: "));
+    CHECK(errors[1] == "colour: This setting is unknown to Wise-Pay.");
+    CHECK_THAT(errors[2], Catch::StartsWith("api_key: "));
+}
+
+TEST_CASE("documents that are not a settings object are refused before any field check") {
+    CHECK(code_of("{\"enabled\":") == "malformed_json");
+    CHECK(code_of("") == "malformed_json");
+    CHECK(code_of("{\"api_key\":\"\xff\xfe\"}") == "malformed_json");  // not UTF-8
+    CHECK(code_of("[]") == "settings_not_object");
+    CHECK(code_of("true") == "settings_not_object");
+    CHECK(code_of(std::string(20000, ' ') + "{}") == "settings_too_large");
+    CHECK(code_of("{\"a\":[[[[[[[[1]]]]]]]]}") == "malformed_json");  // too deep
+}
+
+TEST_CASE("tenant ids and actors are checked") {
+    CHECK(check_tenant_id("acme-01.eu_west") == "acme-01.eu_west");
+    for (const char *bad : {"", "-acme", ".hidden", "acme corp", "acme/../x", "caf\xC3\xA9"}) {
+        INFO(bad);
+        CHECK_THROWS_AS(check_tenant_id(bad), Error);
+    }
+    CHECK_THROWS_AS(check_tenant_id(nullptr), Error);
+    CHECK_THROWS_AS(check_tenant_id(std::string(65, 'a').c_str()), Error);
+    CHECK(check_tenant_id(std::string(64, 'a').c_str()).size() == 64);
+
+    CHECK(check_actor("Zoë Admin <zoe@example.com>") == "Zoë Admin <zoe@example.com>");
+    CHECK_THROWS_AS(check_actor(""), Error);
+    CHECK_THROWS_AS(check_actor(nullptr), Error);
+    CHECK_THROWS_AS(check_actor("line\nbreak"), Error);
+    CHECK_THROWS_AS(check_actor("\xC3"), Error);
+}

@@ -1,0 +1,113 @@
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+#include <cstring>
+
+#include "plugin/error.h"
+#include "plugin/settings_service.h"
+#include "tests/support/temp_dir.h"
+
+using namespace wisepay;
+using test::TempDir;
+
+namespace {
+
+MasterKey test_key() {
+    SecretBytes bytes(MasterKey::kSize);
+    std::memset(bytes.data(), 0x5a, bytes.size());
+    return MasterKey(std::move(bytes));
+}
+
+struct Fixture {
+    TempDir dir;
+    MasterKey key = test_key();
+    Logger log;
+    storage::SettingsStore store{dir.file("settings.db")};
+    SettingsService service{store, key, log};
+
+    std::shared_ptr<const storage::SettingsRecord> save(std::int64_t version, std::string_view json) {
+        return service.save(SaveCommand{"acme", "ann@example.com", version, json});
+    }
+};
+
+Error error_of(const std::function<void()> &f) {
+    try {
+        f();
+    } catch (const Error &e) {
+        return e;
+    }
+    FAIL("no error");
+    return Error(WISEPAY_OK, "", "");
+}
+
+}  // namespace
+
+TEST_CASE("saving a key seals it; the public view shows only that it is set and its last four") {
+    Fixture f;
+    auto saved = f.save(0, R"({"api_key":" wp_live_SECRET_abcd1234 ","enabled":true})");
+    REQUIRE(saved->api_key);
+    CHECK(saved->api_key->last4 == "1234");
+    CHECK(open_sealed(f.key, "acme", saved->api_key->blob, saved->api_key->key_id).view() ==
+          "wp_live_SECRET_abcd1234");
+    const std::string shown = SettingsService::to_public_json(*saved);
+    CHECK(shown.find("SECRET") == std::string::npos);
+    auto doc = boost::json::parse(shown).as_object();
+    CHECK(doc["api_key"].as_object()["set"].as_bool());
+    CHECK(doc["api_key"].as_object()["last4"].as_string() == "1234");
+    CHECK(doc["version"].as_int64() == 1);
+    CHECK(doc["enabled"].as_bool());
+}
+
+TEST_CASE("saving without a key keeps it; null removes it; the audit names changes, not the key") {
+    Fixture f;
+    f.save(0, R"({"api_key":"wp_live_SECRET_abcd1234"})");
+    auto kept = f.save(1, R"({"enabled":true})");
+    CHECK(kept->api_key);
+    CHECK(kept->enabled);
+    auto removed = f.save(2, R"({"api_key":null,"enabled":false})");
+    CHECK_FALSE(removed->api_key);
+
+    auto trail = f.store.audit_trail("acme", 10);
+    REQUIRE(trail.size() == 3);
+    CHECK(trail[2].changes_json == R"({"api_key":"set"})");
+    CHECK(trail[1].changes_json == R"({"enabled":{"from":false,"to":true}})");
+    CHECK(trail[0].changes_json == R"({"enabled":{"from":true,"to":false},"api_key":"removed"})");
+    for (const auto &row : trail) CHECK(row.changes_json.find("SECRET") == std::string::npos);
+}
+
+TEST_CASE("Enabled without a key is a field error and nothing is written") {
+    Fixture f;
+    Error e = error_of([&] { f.save(0, R"({"enabled":true})"); });
+    CHECK(e.status() == WISEPAY_E_VALIDATION);
+    REQUIRE(e.field_errors().size() == 1);
+    CHECK(e.field_errors()[0].field == "enabled");
+    CHECK(f.service.current("acme")->version == 0);
+
+    f.save(0, R"({"api_key":"wp_live_SECRET_abcd1234","enabled":true})");
+    Error removing = error_of([&] { f.save(1, R"({"api_key":null})"); });
+    CHECK(removing.field_errors()[0].field == "enabled");
+    CHECK(f.service.current("acme")->api_key);
+}
+
+TEST_CASE("a stale version is a conflict that names who saved") {
+    Fixture f;
+    f.save(0, R"({"api_key":"wp_live_SECRET_abcd1234"})");
+    Error e = error_of([&] { f.save(0, R"({"enabled":true})"); });
+    CHECK(e.status() == WISEPAY_E_CONFLICT);
+    CHECK_THAT(e.message(), Catch::Contains("ann@example.com"));
+    CHECK_FALSE(f.service.current("acme")->enabled);
+    CHECK(error_of([&] { f.save(-1, "{}"); }).status() == WISEPAY_E_INVALID_ARGUMENT);
+}
+
+TEST_CASE("the cache sees saves made through another connection") {
+    Fixture f;
+    CHECK(f.service.current("acme")->version == 0);
+    storage::SettingsStore other_store(f.dir.file("settings.db"));
+    SettingsService other(other_store, f.key, f.log);
+    other.save(SaveCommand{"acme", "bob", 0, R"({"api_key":"wp_live_other_99998888"})"});
+    auto seen = f.service.current("acme");
+    CHECK(seen->version == 1);
+    CHECK(seen->api_key->last4 == "8888");
+    // And the same row is served from cache while nothing changes.
+    CHECK(f.service.current("acme") == seen);
+}
