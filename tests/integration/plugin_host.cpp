@@ -1,0 +1,182 @@
+#include "tests/integration/plugin_host.h"
+
+#include <dlfcn.h>
+
+#include <catch2/catch.hpp>
+#include <stdexcept>
+
+namespace wisepay::test {
+namespace {
+
+struct Loaded {
+    void *handle = nullptr;
+    wisepay_plugin_entry_fn entry = nullptr;
+    const wisepay_plugin_api *api = nullptr;
+};
+
+const Loaded &loaded() {
+    static const Loaded plugin = [] {
+        Loaded l;
+        l.handle = ::dlopen(WISEPAY_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
+        if (l.handle == nullptr) {
+            throw std::runtime_error(std::string("dlopen failed: ") + ::dlerror());
+        }
+        l.entry = reinterpret_cast<wisepay_plugin_entry_fn>(
+            ::dlsym(l.handle, WISEPAY_PLUGIN_ENTRY_SYMBOL));
+        if (l.entry == nullptr) {
+            throw std::runtime_error("entry symbol not found");
+        }
+        l.api = l.entry(WISEPAY_ABI_VERSION);
+        if (l.api == nullptr) {
+            throw std::runtime_error("plugin refused ABI version 1");
+        }
+        return l;
+    }();
+    return plugin;
+}
+
+CallResult finish(wisepay_status status, wisepay_error *error, char *json) {
+    CallResult result = take_error(status, error);
+    if (json != nullptr) {
+        result.json = json;
+        plugin_api().free_string(json);
+    }
+    return result;
+}
+
+}  // namespace
+
+const wisepay_plugin_api &plugin_api() { return *loaded().api; }
+wisepay_plugin_entry_fn plugin_entry() { return loaded().entry; }
+
+CallResult take_error(wisepay_status status, wisepay_error *error) {
+    CallResult result;
+    result.status = status;
+    if (error != nullptr) {
+        CHECK(error->status == status);
+        result.code = error->code;
+        result.message = error->message;
+        result.correlation_id = error->correlation_id;
+        for (std::size_t i = 0; i < error->field_error_count; ++i) {
+            result.field_errors.emplace_back(error->field_errors[i].field,
+                                             error->field_errors[i].message);
+        }
+        plugin_api().free_error(error);
+    }
+    return result;
+}
+
+TestHost::TestHost() {
+    host_.struct_size = sizeof host_;
+    host_.host_data = this;
+    host_.log = &TestHost::on_log;
+    host_.register_page = &TestHost::on_register;
+}
+
+void TestHost::on_log(void *host_data, wisepay_log_level level, const char *message) {
+    auto *self = static_cast<TestHost *>(host_data);
+    std::lock_guard lock(self->mutex_);
+    self->logs_.push_back(std::to_string(level) + " " + message);
+}
+
+wisepay_status TestHost::on_register(void *host_data, const wisepay_page *page) {
+    auto *self = static_cast<TestHost *>(host_data);
+    std::lock_guard lock(self->mutex_);
+    if (self->refuse_with_ != WISEPAY_OK) {
+        return self->refuse_with_;
+    }
+    self->pages_.push_back(std::string(page->menu) + " > " + page->title + " (" + page->page_id +
+                           ")\n" + std::string(page->schema_json, page->schema_json_len));
+    return WISEPAY_OK;
+}
+
+std::vector<std::string> TestHost::log_lines() const {
+    std::lock_guard lock(mutex_);
+    return logs_;
+}
+
+std::string TestHost::all_logs() const {
+    std::string all;
+    for (const auto &line : log_lines()) all += line + "\n";
+    return all;
+}
+
+std::vector<std::string> TestHost::registered_pages() const {
+    std::lock_guard lock(mutex_);
+    return pages_;
+}
+
+std::string make_config(const std::string &database_path, const std::string &master_key_hex,
+                        const std::string &base_url) {
+    return "{\"database_path\":\"" + database_path +
+           "\",\"master_key\":{\"source\":\"hex\",\"value\":\"" + master_key_hex +
+           "\"},\"wisepay_base_url\":\"" + base_url + "\"}";
+}
+
+PluginInstance::PluginInstance(TestHost &host, const std::string &config) {
+    wisepay_error *error = nullptr;
+    const wisepay_status status =
+        plugin_api().create(host.table(), config.data(), config.size(), &instance_, &error);
+    CallResult result = take_error(status, error);
+    INFO(result.describe());
+    REQUIRE(status == WISEPAY_OK);
+    REQUIRE(instance_ != nullptr);
+}
+
+PluginInstance::~PluginInstance() { plugin_api().destroy(instance_); }
+
+CallResult PluginInstance::get_settings(const char *tenant) {
+    char *json = nullptr;
+    wisepay_error *error = nullptr;
+    const wisepay_status status = plugin_api().get_settings(instance_, tenant, &json, &error);
+    return finish(status, error, json);
+}
+
+CallResult PluginInstance::save(const char *tenant, const char *actor,
+                                std::int64_t expected_version, const std::string &settings_json) {
+    wisepay_save_request request{};
+    request.struct_size = sizeof request;
+    request.tenant_id = tenant;
+    request.actor = actor;
+    request.expected_version = expected_version;
+    request.settings_json = settings_json.data();
+    request.settings_json_len = settings_json.size();
+    char *json = nullptr;
+    wisepay_error *error = nullptr;
+    const wisepay_status status = plugin_api().save_settings(instance_, &request, &json, &error);
+    return finish(status, error, json);
+}
+
+CallResult PluginInstance::page_schema() {
+    char *json = nullptr;
+    size_t len = 0;
+    wisepay_error *error = nullptr;
+    const wisepay_status status = plugin_api().get_page_schema(instance_, &json, &len, &error);
+    CallResult result = finish(status, error, json);
+    CHECK(result.json.size() == len);
+    return result;
+}
+
+CallResult PluginInstance::stats() {
+    char *json = nullptr;
+    wisepay_error *error = nullptr;
+    const wisepay_status status = plugin_api().get_stats(instance_, &json, &error);
+    return finish(status, error, json);
+}
+
+CallResult try_create(TestHost &host, const std::string &config) {
+    wisepay_instance *instance = nullptr;
+    wisepay_error *error = nullptr;
+    const wisepay_status status =
+        plugin_api().create(host.table(), config.data(), config.size(), &instance, &error);
+    CallResult result = take_error(status, error);
+    if (status == WISEPAY_OK) {
+        CHECK(instance != nullptr);
+        plugin_api().destroy(instance);
+    } else {
+        CHECK(instance == nullptr);
+    }
+    return result;
+}
+
+}  // namespace wisepay::test

@@ -1,0 +1,87 @@
+// A test host: loads the plugin with dlopen like a real host, captures its
+// log lines and registered pages, and wraps calls so tests read naturally.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "abi/wisepay_plugin.h"
+
+namespace wisepay::test {
+
+// The plugin's function table, loaded once per test process.
+const wisepay_plugin_api &plugin_api();
+// The raw entry function, for tests of version negotiation.
+wisepay_plugin_entry_fn plugin_entry();
+
+// What one call returned, with the error object copied out (and freed).
+struct CallResult {
+    wisepay_status status = WISEPAY_OK;
+    std::string json;  // the JSON answer on success
+    std::string code;
+    std::string message;
+    std::string correlation_id;
+    std::vector<std::pair<std::string, std::string>> field_errors;
+
+    bool ok() const { return status == WISEPAY_OK; }
+    // "code: message", for failure messages in tests.
+    std::string describe() const { return code + ": " + message; }
+};
+
+// Copies an error object out and frees it.
+CallResult take_error(wisepay_status status, wisepay_error *error);
+
+class TestHost {
+public:
+    TestHost();
+    const wisepay_host *table() const { return &host_; }
+
+    std::vector<std::string> log_lines() const;
+    std::string all_logs() const;
+    std::vector<std::string> registered_pages() const;
+    // Makes register_page answer with `status` from now on.
+    void refuse_registration(wisepay_status status) { refuse_with_ = status; }
+
+private:
+    static void on_log(void *host_data, wisepay_log_level level, const char *message);
+    static wisepay_status on_register(void *host_data, const wisepay_page *page);
+
+    wisepay_host host_{};
+    mutable std::mutex mutex_;
+    std::vector<std::string> logs_;
+    std::vector<std::string> pages_;
+    wisepay_status refuse_with_ = WISEPAY_OK;
+};
+
+// The config JSON for a plugin instance on `database_path`.
+std::string make_config(const std::string &database_path,
+                        const std::string &master_key_hex = std::string(64, '7'),
+                        const std::string &base_url = "https://127.0.0.1:9");
+
+class PluginInstance {
+public:
+    // Creates an instance; REQUIREs success.
+    PluginInstance(TestHost &host, const std::string &config);
+    ~PluginInstance();
+    PluginInstance(const PluginInstance &) = delete;
+    PluginInstance &operator=(const PluginInstance &) = delete;
+
+    wisepay_instance *raw() const { return instance_; }
+
+    CallResult get_settings(const char *tenant);
+    CallResult save(const char *tenant, const char *actor, std::int64_t expected_version,
+                    const std::string &settings_json);
+    CallResult page_schema();
+    CallResult stats();
+
+private:
+    wisepay_instance *instance_ = nullptr;
+};
+
+// Tries to create an instance and reports how it went (destroying it on success).
+CallResult try_create(TestHost &host, const std::string &config);
+
+}  // namespace wisepay::test
