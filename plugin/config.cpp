@@ -76,8 +76,8 @@ Config parse_config(std::string_view text) {
     }
     const json::object &obj = as_object(doc, "the config");
     reject_unknown(obj,
-                   {"database_path", "master_key", "wisepay_base_url", "ca_file", "deadline_ms",
-                    "allow_insecure_http"},
+                   {"database_path", "master_key", "wisepay_base_url", "wisepay_portal_url", "ca_file",
+                    "deadline_ms", "allow_insecure_http"},
                    "");
 
     Config config;
@@ -106,6 +106,16 @@ Config parse_config(std::string_view text) {
     // Paths are appended to the base, so it is kept without a trailing slash.
     while (!url->target.empty() && url->target.back() == '/') url->target.pop_back();
     config.wisepay_base = *url;
+
+    config.wisepay_portal = config.wisepay_base;
+    config.wisepay_portal.target.assign(1, '/');  // (not = "/": GCC 12 warns falsely)
+    if (obj.contains("wisepay_portal_url")) {
+        auto portal = parse_url(required_string(obj, "wisepay_portal_url", ""));
+        if (!portal || (!portal->is_https() && !config.allow_insecure_http)) {
+            throw config_error("\"wisepay_portal_url\" must be an absolute https URL.");
+        }
+        config.wisepay_portal = *portal;
+    }
 
     if (obj.contains("ca_file")) config.ca_file = required_string(obj, "ca_file", "");
     if (const json::value *v = obj.if_contains("deadline_ms")) {

@@ -22,6 +22,9 @@ struct Config {
     std::string database_path;
     MasterKeySource master_key;
     Url wisepay_base;
+    // Where Wise-Pay's sign-in redirects and registration links must point:
+    // "wisepay_portal_url" in the config, by default the base URL's origin.
+    Url wisepay_portal;
     std::string ca_file;  // empty: the system's CA store
     std::chrono::milliseconds deadline{10000};
     bool allow_insecure_http = false;  // plain http to Wise-Pay: demos on loopback only

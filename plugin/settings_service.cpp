@@ -69,6 +69,12 @@ std::string describe_changes(const std::string &changes_json) {
 
 }  // namespace
 
+Error no_api_key_error() {
+    return Error(WISEPAY_E_NO_API_KEY, "no_api_key",
+                 "Wise-Pay is not set up for this portal yet: no API key is saved. An "
+                 "administrator can add it under Integrations > Wise-Pay.");
+}
+
 std::shared_ptr<const SettingsRecord> SettingsService::current(const std::string &tenant_id) {
     try {
         // A commit by any other connection moves data_version; then every
@@ -127,6 +133,20 @@ void SettingsService::remember(std::shared_ptr<const SettingsRecord> record) {
     // Our own commit does not move our connection's data_version, so the
     // cache is updated by hand.
     cache_[record->tenant_id] = std::move(record);
+}
+
+SecretBytes SettingsService::open_api_key(const SettingsRecord &record) const {
+    if (!record.api_key) {
+        throw no_api_key_error();
+    }
+    try {
+        return open_sealed(master_key_, record.tenant_id, record.api_key->blob,
+                           record.api_key->key_id);
+    } catch (const Error &e) {
+        log_.error("the saved API key of tenant '" + record.tenant_id + "' cannot be opened: " +
+                   e.message());
+        throw;
+    }
 }
 
 std::string SettingsService::to_public_json(const SettingsRecord &record) {

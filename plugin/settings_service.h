@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "plugin/error.h"
 #include "plugin/logger.h"
 #include "plugin/secret_box.h"
 #include "storage/settings_store.h"
@@ -22,6 +23,9 @@ struct SaveCommand {
     std::string_view settings_json;  // holds the key in plain text; parsed with wiping buffers
 };
 
+// The refusal when a tenant has no API key saved.
+Error no_api_key_error();
+
 class SettingsService {
 public:
     SettingsService(storage::SettingsStore &store, const MasterKey &master_key, const Logger &log)
@@ -33,6 +37,11 @@ public:
     // Validates, seals and saves in one transaction. Throws Error for
     // validation, conflict and storage failures; nothing is written then.
     std::shared_ptr<const storage::SettingsRecord> save(const SaveCommand &command);
+
+    // The tenant's API key in plain text, opened from the sealed form. Throws
+    // Error: WISEPAY_E_NO_API_KEY when none is saved, WISEPAY_E_CRYPTO when
+    // it does not open under the configured master key.
+    SecretBytes open_api_key(const storage::SettingsRecord &record) const;
 
     // The settings as the ABI's get_settings returns them: no key material.
     static std::string to_public_json(const storage::SettingsRecord &record);

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <stdexcept>
 
 namespace wisepay::test {
@@ -107,10 +108,10 @@ std::vector<std::string> TestHost::registered_pages() const {
 }
 
 std::string make_config(const std::string &database_path, const std::string &master_key_hex,
-                        const std::string &base_url) {
+                        const std::string &base_url, const std::string &extra) {
     return "{\"database_path\":\"" + database_path +
            "\",\"master_key\":{\"source\":\"hex\",\"value\":\"" + master_key_hex +
-           "\"},\"wisepay_base_url\":\"" + base_url + "\"}";
+           "\"},\"wisepay_base_url\":\"" + base_url + "\"" + extra + "}";
 }
 
 PluginInstance::PluginInstance(TestHost &host, const std::string &config) {
@@ -161,6 +162,49 @@ CallResult PluginInstance::stats() {
     char *json = nullptr;
     wisepay_error *error = nullptr;
     const wisepay_status status = plugin_api().get_stats(instance_, &json, &error);
+    return finish(status, error, json);
+}
+
+CallResult PluginInstance::open_invoice(const char *tenant, const char *email,
+                                        const char *invoice_id, const char *invoice_number,
+                                        const char *return_url, std::uint32_t deadline_ms) {
+    wisepay_invoice_request request{};
+    request.struct_size = sizeof request;
+    request.tenant_id = tenant;
+    request.user_email = email;
+    request.invoice_id = invoice_id;
+    request.invoice_number = invoice_number;
+    request.return_url = return_url;
+    request.deadline_ms = deadline_ms;
+    wisepay_redirect *redirect = nullptr;
+    wisepay_error *error = nullptr;
+    const wisepay_status status = plugin_api().open_invoice(instance_, &request, &redirect, &error);
+    CallResult result = take_error(status, error);
+    if (redirect != nullptr) {
+        CHECK(status == WISEPAY_OK);
+        CHECK(redirect->struct_size == sizeof(wisepay_redirect));
+        result.json = "{\"url\":\"" + std::string(redirect->url) +
+                      "\",\"expires_at\":" + std::to_string(redirect->expires_at_unix) +
+                      ",\"open_in_new_tab\":" + std::to_string(redirect->open_in_new_tab) +
+                      ",\"correlation_id\":\"" + redirect->correlation_id + "\"}";
+        plugin_api().free_redirect(redirect);
+    } else {
+        CHECK(status != WISEPAY_OK);
+    }
+    return result;
+}
+
+CallResult PluginInstance::test_connection(const char *tenant, const char *typed_key,
+                                           std::uint32_t deadline_ms) {
+    wisepay_test_request request{};
+    request.struct_size = sizeof request;
+    request.tenant_id = tenant;
+    request.api_key = typed_key;
+    request.api_key_len = typed_key ? std::strlen(typed_key) : 0;
+    request.deadline_ms = deadline_ms;
+    char *json = nullptr;
+    wisepay_error *error = nullptr;
+    const wisepay_status status = plugin_api().test_connection(instance_, &request, &json, &error);
     return finish(status, error, json);
 }
 

@@ -56,10 +56,12 @@ private:
     wisepay_status refuse_with_ = WISEPAY_OK;
 };
 
-// The config JSON for a plugin instance on `database_path`.
+// The config JSON for a plugin instance on `database_path`; `extra` is
+// appended inside the object (e.g. ",\"ca_file\":\"...\"").
 std::string make_config(const std::string &database_path,
                         const std::string &master_key_hex = std::string(64, '7'),
-                        const std::string &base_url = "https://127.0.0.1:9");
+                        const std::string &base_url = "https://127.0.0.1:9",
+                        const std::string &extra = "");
 
 class PluginInstance {
 public:
@@ -76,6 +78,15 @@ public:
                     const std::string &settings_json);
     CallResult page_schema();
     CallResult stats();
+
+    // What open_invoice answered: on success the redirect is copied into
+    // `json` as {"url", "expires_at", "open_in_new_tab", "correlation_id"}.
+    CallResult open_invoice(const char *tenant, const char *email, const char *invoice_id = "inv_1",
+                            const char *invoice_number = "INV-1", const char *return_url = nullptr,
+                            std::uint32_t deadline_ms = 0);
+    // test_connection with a typed key (or NULL for the saved one).
+    CallResult test_connection(const char *tenant, const char *typed_key = nullptr,
+                               std::uint32_t deadline_ms = 0);
 
 private:
     wisepay_instance *instance_ = nullptr;
