@@ -18,7 +18,7 @@ struct FieldError {
 };
 
 class Error : public std::exception {
-public:
+  public:
     Error(wisepay_status status, std::string code, std::string message)
         : status_(status), code_(std::move(code)), message_(std::move(message)) {}
 
@@ -37,7 +37,7 @@ public:
     const std::string &help_url() const { return help_url_; }
     const char *what() const noexcept override { return message_.c_str(); }
 
-private:
+  private:
     wisepay_status status_;
     std::string code_;
     std::string message_;

@@ -9,7 +9,7 @@
 namespace wisepay {
 
 class Logger {
-public:
+  public:
     Logger() = default;
     Logger(void *host_data, void (*sink)(void *, wisepay_log_level, const char *))
         : host_data_(host_data), sink_(sink) {}
@@ -19,7 +19,7 @@ public:
     void warning(const std::string &message) const noexcept { write(WISEPAY_LOG_WARNING, message); }
     void error(const std::string &message) const noexcept { write(WISEPAY_LOG_ERROR, message); }
 
-private:
+  private:
     void write(wisepay_log_level level, const std::string &message) const noexcept;
 
     void *host_data_ = nullptr;

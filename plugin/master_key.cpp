@@ -23,9 +23,12 @@ Error key_error(const std::string &message) {
 }
 
 int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -61,11 +64,12 @@ void create_key_file(const std::string &path) {
     // O_EXCL: if two instances race to create it, one wins and the other reads it.
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
-        if (errno == EEXIST) return;
+        if (errno == EEXIST)
+            return;
         throw key_error("Cannot create master key file '" + path + "': " + std::strerror(errno));
     }
-    const bool written = ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) &&
-                         ::fsync(fd) == 0;
+    const bool written =
+        ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) && ::fsync(fd) == 0;
     ::close(fd);
     if (!written) {
         ::unlink(path.c_str());

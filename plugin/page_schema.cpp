@@ -64,12 +64,13 @@ json::object ui_hints() {
              {"enabled",
               json::object{{"label", "Enabled"}, {"widget", "checkbox"}, {"help", kEnabledHelp}}},
          }},
-        {"actions", json::array{
-                        json::object{{"id", "save"}, {"label", "Save Settings"}, {"kind", "submit"},
-                                     {"primary", true}},
-                        json::object{{"id", "test_connection"}, {"label", "Test connection"},
-                                     {"kind", "call"}},
-                    }},
+        {"actions",
+         json::array{
+             json::object{
+                 {"id", "save"}, {"label", "Save Settings"}, {"kind", "submit"}, {"primary", true}},
+             json::object{
+                 {"id", "test_connection"}, {"label", "Test connection"}, {"kind", "call"}},
+         }},
     };
 }
 

@@ -14,7 +14,7 @@ namespace wisepay {
 // reallocation. There is deliberately no conversion to std::string: a secret
 // leaves only through view(), at the one place that needs it.
 class SecretBytes {
-public:
+  public:
     SecretBytes() = default;
     explicit SecretBytes(std::string_view text) : bytes_(text.begin(), text.end()) {}
     explicit SecretBytes(std::size_t size) : bytes_(size) {}
@@ -35,12 +35,14 @@ public:
     SecretBytes &operator=(const SecretBytes &) = delete;
 
     std::string_view view() const { return {bytes_.data(), bytes_.size()}; }
-    const unsigned char *data() const { return reinterpret_cast<const unsigned char *>(bytes_.data()); }
+    const unsigned char *data() const {
+        return reinterpret_cast<const unsigned char *>(bytes_.data());
+    }
     unsigned char *data() { return reinterpret_cast<unsigned char *>(bytes_.data()); }
     std::size_t size() const { return bytes_.size(); }
     bool empty() const { return bytes_.empty(); }
 
-private:
+  private:
     void wipe() {
         if (!bytes_.empty()) {
             OPENSSL_cleanse(bytes_.data(), bytes_.size());

@@ -15,7 +15,7 @@
 namespace wisepay {
 
 class MasterKey {
-public:
+  public:
     static constexpr std::size_t kSize = 32;
 
     // `key` must be exactly kSize bytes.
@@ -26,7 +26,7 @@ public:
     const std::string &id() const { return id_; }
     const SecretBytes &bytes() const { return key_; }
 
-private:
+  private:
     SecretBytes key_;
     std::string id_;
 };

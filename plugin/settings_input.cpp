@@ -13,8 +13,8 @@ namespace {
 namespace json = boost::json;
 
 bool is_tenant_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
 }
 
 // Field names come from outside; an unknown one is echoed back to name it,
@@ -37,7 +37,8 @@ std::string check_tenant_id(const char *tenant_id) {
     const std::string_view id(tenant_id, strnlen(tenant_id, limits::kTenantIdMaxLength + 1));
     bool ok = !id.empty() && id.size() <= limits::kTenantIdMaxLength && id.front() != '.' &&
               id.front() != '-' && id.front() != '_';
-    for (char c : id) ok = ok && is_tenant_char(c);
+    for (char c : id)
+        ok = ok && is_tenant_char(c);
     if (!ok) {
         throw invalid_argument("invalid_tenant_id",
                                "The tenant id must be 1 to 64 letters, digits, '.', '_' or '-', "
@@ -48,7 +49,8 @@ std::string check_tenant_id(const char *tenant_id) {
 
 std::string check_actor(const char *actor) {
     if (actor == nullptr) {
-        throw invalid_argument("invalid_actor", "The actor (who saves) is required for the audit trail.");
+        throw invalid_argument("invalid_actor",
+                               "The actor (who saves) is required for the audit trail.");
     }
     const std::string_view name(actor, strnlen(actor, limits::kActorMaxLength + 1));
     if (name.empty() || name.size() > limits::kActorMaxLength || !text::is_valid_utf8(name) ||
@@ -136,7 +138,8 @@ SettingsPatch parse_settings_patch(std::string_view text) {
                 problems.push_back({"enabled", "Enabled must be true or false."});
             }
         } else {
-            problems.push_back({printable_field_name(name), "This setting is unknown to Wise-Pay."});
+            problems.push_back(
+                {printable_field_name(name), "This setting is unknown to Wise-Pay."});
         }
     }
     if (!problems.empty()) {

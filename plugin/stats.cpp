@@ -37,7 +37,8 @@ void LatencyHistogram::record(std::chrono::nanoseconds elapsed) noexcept {
 
 std::uint64_t LatencyHistogram::count() const noexcept {
     std::uint64_t total = 0;
-    for (const auto &b : buckets_) total += b.load(std::memory_order_relaxed);
+    for (const auto &b : buckets_)
+        total += b.load(std::memory_order_relaxed);
     return total;
 }
 
@@ -68,16 +69,16 @@ void Stats::record(Call call, wisepay_status status, std::chrono::nanoseconds el
 }
 
 std::string Stats::to_json() const {
-    static constexpr const char *kNames[kCalls] = {"get_page_schema", "get_settings",
-                                                   "save_settings", "test_connection",
-                                                   "open_invoice"};
+    static constexpr const char *kNames[kCalls] = {
+        "get_page_schema", "get_settings", "save_settings", "test_connection", "open_invoice"};
     boost::json::object calls;
     boost::json::object latency;
     for (int c = 0; c < kCalls; ++c) {
         const PerCall &per = calls_[static_cast<std::size_t>(c)];
         boost::json::object outcomes;
         for (int s = 0; s < kStatuses; ++s) {
-            const auto n = per.by_status[static_cast<std::size_t>(s)].load(std::memory_order_relaxed);
+            const auto n =
+                per.by_status[static_cast<std::size_t>(s)].load(std::memory_order_relaxed);
             if (n > 0) {
                 outcomes[status_name(static_cast<wisepay_status>(s))] = n;
             }

@@ -14,7 +14,7 @@ namespace wisepay {
 // A latency histogram with log-linear buckets (4 per power of two of
 // microseconds), so percentiles are within about 19% at any scale.
 class LatencyHistogram {
-public:
+  public:
     void record(std::chrono::nanoseconds elapsed) noexcept;
     std::uint64_t count() const noexcept;
     // Upper bound of the bucket holding the q-th quantile (0 < q <= 1), in
@@ -25,7 +25,7 @@ public:
     static constexpr int kSubBuckets = 4;
     static constexpr int kBuckets = 40 * kSubBuckets;
 
-private:
+  private:
     static int bucket_of(std::uint64_t us) noexcept;
     static std::uint64_t upper_bound_us(int bucket) noexcept;
 
@@ -34,7 +34,7 @@ private:
 };
 
 class Stats {
-public:
+  public:
     enum class Call { kGetPageSchema, kGetSettings, kSaveSettings, kTestConnection, kOpenInvoice };
     static constexpr int kCalls = 5;
     static constexpr int kStatuses = WISEPAY_E_INTERNAL + 1;
@@ -44,7 +44,7 @@ public:
     // {"calls": {call: {status_name: count}}, "latency_us": {call: {count, p50, p90, p99, max}}}
     std::string to_json() const;
 
-private:
+  private:
     struct PerCall {
         std::array<std::atomic<std::uint64_t>, kStatuses> by_status{};
         LatencyHistogram latency;

@@ -8,7 +8,8 @@ namespace {
 std::string lower(std::string_view s) {
     std::string out(s);
     for (char &c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
     }
     return out;
 }
@@ -60,7 +61,8 @@ std::optional<Url> parse_url(std::string_view text) {
         }
         host = authority.substr(1, close - 1);
         for (char c : host) {
-            const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            const bool hex =
+                (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
             if (!hex && c != ':' && c != '.') {
                 return std::nullopt;
             }
@@ -71,14 +73,16 @@ std::optional<Url> parse_url(std::string_view text) {
                 return std::nullopt;
             }
             port = after.substr(1);
-            if (port.empty()) return std::nullopt;
+            if (port.empty())
+                return std::nullopt;
         }
     } else {
         const auto colon = authority.find(':');
         host = authority.substr(0, colon);
         if (colon != std::string_view::npos) {
             port = authority.substr(colon + 1);
-            if (port.empty()) return std::nullopt;
+            if (port.empty())
+                return std::nullopt;
         }
         for (char c : host) {
             if (!is_host_char(c)) {

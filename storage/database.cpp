@@ -48,8 +48,7 @@ constexpr int kBusyTimeoutMs = 5000;
 void create_owner_only(const std::string &path) {
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
-        throw StorageError("cannot open settings database '" + path + "': " +
-                           std::strerror(errno));
+        throw StorageError("cannot open settings database '" + path + "': " + std::strerror(errno));
     }
     ::close(fd);
 }
@@ -61,9 +60,9 @@ void migrate(SQLite::Database &db) {
         // Read inside the write lock so two processes never apply one step twice.
         const int version = db.execAndGet("PRAGMA user_version").getInt();
         if (version > known) {
-            throw StorageError("settings database has schema version " +
-                               std::to_string(version) + " but this plugin knows only up to " +
-                               std::to_string(known) + "; upgrade the plugin");
+            throw StorageError("settings database has schema version " + std::to_string(version) +
+                               " but this plugin knows only up to " + std::to_string(known) +
+                               "; upgrade the plugin");
         }
         if (version == known) {
             return;  // the transaction rolls back: it wrote nothing
@@ -76,7 +75,9 @@ void migrate(SQLite::Database &db) {
 
 }  // namespace
 
-int current_schema_version() { return static_cast<int>(kMigrations.size()); }
+int current_schema_version() {
+    return static_cast<int>(kMigrations.size());
+}
 
 SQLite::Database open_database(const std::string &path) {
     if (path.empty()) {

@@ -11,7 +11,7 @@ namespace wisepay::storage {
 // Any failure to open, read or write the database. The message names the
 // operation and SQLite's reason; it never carries row contents.
 class StorageError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

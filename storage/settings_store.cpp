@@ -111,7 +111,8 @@ SettingsRecord SettingsStore::save(const std::string &tenant_id, const std::stri
         upsert.exec();
 
         SQLite::Statement audit(
-            db_, "INSERT INTO audit (tenant_id, version, actor, at, changes) VALUES (?, ?, ?, ?, ?)");
+            db_,
+            "INSERT INTO audit (tenant_id, version, actor, at, changes) VALUES (?, ?, ?, ?, ?)");
         audit.bind(1, tenant_id);
         audit.bind(2, static_cast<int64_t>(next.version));
         audit.bind(3, actor);
@@ -136,10 +137,9 @@ std::vector<AuditRecord> SettingsStore::audit_trail(const std::string &tenant_id
         rows.bind(2, limit);
         std::vector<AuditRecord> trail;
         while (rows.executeStep()) {
-            trail.push_back(AuditRecord{tenant_id, rows.getColumn(0).getInt64(),
-                                        rows.getColumn(1).getString(),
-                                        rows.getColumn(2).getString(),
-                                        rows.getColumn(3).getString()});
+            trail.push_back(
+                AuditRecord{tenant_id, rows.getColumn(0).getInt64(), rows.getColumn(1).getString(),
+                            rows.getColumn(2).getString(), rows.getColumn(3).getString()});
         }
         return trail;
     } catch (const SQLite::Exception &e) {

@@ -43,26 +43,26 @@ struct AuditRecord {
 
 // A save named a version other than the stored one.
 class ConflictError : public std::runtime_error {
-public:
+  public:
     explicit ConflictError(SettingsRecord current)
         : std::runtime_error("settings were changed since the version named"),
           current_(std::move(current)) {}
     const SettingsRecord &current() const { return current_; }
 
-private:
+  private:
     SettingsRecord current_;
 };
 
 // What a save wants written: built from the row as it stands inside the
 // save's transaction. May throw to abandon the save; nothing is written then.
 struct PlannedSave {
-    SettingsRecord next;        // version, updated_at are filled in by the store
-    std::string changes_json;   // for the audit row
+    SettingsRecord next;       // version, updated_at are filled in by the store
+    std::string changes_json;  // for the audit row
 };
 using SavePlanner = std::function<PlannedSave(const SettingsRecord &current)>;
 
 class SettingsStore {
-public:
+  public:
     // Opens the database at `path` (see open_database).
     explicit SettingsStore(const std::string &path);
 
@@ -83,7 +83,7 @@ public:
     // another process) commits, so a cache can tell it is stale cheaply.
     std::int64_t data_version();
 
-private:
+  private:
     SettingsRecord load_locked(const std::string &tenant_id);
 
     std::mutex mutex_;  // one connection, used by one thread at a time

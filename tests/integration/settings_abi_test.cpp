@@ -22,14 +22,17 @@ json::object parse_object(const std::string &text) {
     return json::parse(text).as_object();
 }
 
-std::int64_t version_of(const CallResult &r) { return parse_object(r.json)["version"].as_int64(); }
+std::int64_t version_of(const CallResult &r) {
+    return parse_object(r.json)["version"].as_int64();
+}
 
 // Rows in the audit table, read straight from the SQLite file.
 std::vector<std::string> audit_rows(const std::string &db_path) {
     sqlite3 *db = nullptr;
     REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
     sqlite3_stmt *stmt = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db, "SELECT tenant_id, actor, version, changes FROM audit ORDER BY id",
+    REQUIRE(sqlite3_prepare_v2(db,
+                               "SELECT tenant_id, actor, version, changes FROM audit ORDER BY id",
                                -1, &stmt, nullptr) == SQLITE_OK);
     std::vector<std::string> rows;
     while (sqlite3_step(stmt) == SQLITE_ROW) {
@@ -100,7 +103,8 @@ TEST_CASE("a saved API key appears nowhere: not in the database files, logs, rea
     CHECK(everything.find("ann@example.com") != std::string::npos);  // the audit did land
     CHECK(host.all_logs().find("saved by 'ann@example.com'") != std::string::npos);
     CHECK(host.all_logs().find("UNIQUEbody") == std::string::npos);
-    for (const auto &row : audit_rows(db)) CHECK(row.find("UNIQUEbody") == std::string::npos);
+    for (const auto &row : audit_rows(db))
+        CHECK(row.find("UNIQUEbody") == std::string::npos);
 }
 
 TEST_CASE("settings survive a restart of the instance") {
@@ -109,7 +113,8 @@ TEST_CASE("settings survive a restart of the instance") {
     TestHost host;
     {
         PluginInstance plugin(host, make_config(db));
-        REQUIRE(plugin.save("acme", "ann", 0, "{\"api_key\":\"" + kApiKey + "\",\"enabled\":true}").ok());
+        REQUIRE(plugin.save("acme", "ann", 0, "{\"api_key\":\"" + kApiKey + "\",\"enabled\":true}")
+                    .ok());
     }
     PluginInstance restarted(host, make_config(db));
     auto doc = parse_object(restarted.get_settings("acme").json);
@@ -142,11 +147,12 @@ TEST_CASE("two instances on one database file see each other's saves") {
     CHECK(seen_by_a["updated_by"] == "bob");
 }
 
-TEST_CASE("saving without a key keeps it; clearing it is explicit") {
+TEST_CASE("saving without a key keeps it, and clearing it is explicit") {
     TempDir dir;
     TestHost host;
     PluginInstance plugin(host, make_config(dir.file("settings.db")));
-    REQUIRE(plugin.save("acme", "ann", 0, "{\"api_key\":\"" + kApiKey + "\",\"enabled\":true}").ok());
+    REQUIRE(
+        plugin.save("acme", "ann", 0, "{\"api_key\":\"" + kApiKey + "\",\"enabled\":true}").ok());
     auto kept = parse_object(plugin.save("acme", "ann", 1, R"({"enabled":false})").json);
     CHECK(kept["api_key"].as_object()["set"].as_bool());
     auto cleared = parse_object(plugin.save("acme", "ann", 2, R"({"api_key":null})").json);
@@ -174,24 +180,42 @@ TEST_CASE("every bad input gets a clear error and leaves the stored settings as 
         std::string field;  // expected field error, "" for none
     };
     const std::vector<Case> cases = {
-        {"malformed JSON", "acme", "ann", 1, "{\"enabled\":tru", WISEPAY_E_INVALID_ARGUMENT, "malformed_json", ""},
-        {"not an object", "acme", "ann", 1, "[true]", WISEPAY_E_INVALID_ARGUMENT, "settings_not_object", ""},
-        {"unknown field", "acme", "ann", 1, R"({"enabled":true,"webhook":"x"})", WISEPAY_E_VALIDATION, "validation_failed", "webhook"},
-        {"empty key", "acme", "ann", 1, R"({"api_key":"  "})", WISEPAY_E_VALIDATION, "validation_failed", "api_key"},
-        {"control character", "acme", "ann", 1, R"({"api_key":"wp_live_ab\u0001cdefgh"})", WISEPAY_E_VALIDATION, "validation_failed", "api_key"},
-        {"non-ASCII", "acme", "ann", 1, R"({"api_key":"wp_live_\u00fcberkey12"})", WISEPAY_E_VALIDATION, "validation_failed", "api_key"},
-        {"over-long key", "acme", "ann", 1, "{\"api_key\":\"" + std::string(300, 'k') + "\"}", WISEPAY_E_VALIDATION, "validation_failed", "api_key"},
-        {"enabled not boolean", "acme", "ann", 1, R"({"enabled":1})", WISEPAY_E_VALIDATION, "validation_failed", "enabled"},
-        {"enabled while clearing the key", "acme", "ann", 1, R"({"api_key":null,"enabled":true})", WISEPAY_E_VALIDATION, "validation_failed", "enabled"},
-        {"stale version", "acme", "ann", 0, R"({"enabled":true})", WISEPAY_E_CONFLICT, "settings_conflict", ""},
-        {"future version", "acme", "ann", 7, R"({"enabled":true})", WISEPAY_E_CONFLICT, "settings_conflict", ""},
-        {"negative version", "acme", "ann", -1, R"({"enabled":true})", WISEPAY_E_INVALID_ARGUMENT, "invalid_version", ""},
-        {"NULL tenant", nullptr, "ann", 1, R"({"enabled":true})", WISEPAY_E_INVALID_ARGUMENT, "invalid_tenant_id", ""},
-        {"tenant with a slash", "acme/../x", "ann", 1, R"({"enabled":true})", WISEPAY_E_INVALID_ARGUMENT, "invalid_tenant_id", ""},
-        {"empty tenant", "", "ann", 1, R"({"enabled":true})", WISEPAY_E_INVALID_ARGUMENT, "invalid_tenant_id", ""},
-        {"NULL actor", "acme", nullptr, 1, R"({"enabled":true})", WISEPAY_E_INVALID_ARGUMENT, "invalid_actor", ""},
-        {"actor not UTF-8", "acme", "\xff\xfe", 1, R"({"enabled":true})", WISEPAY_E_INVALID_ARGUMENT, "invalid_actor", ""},
-        {"huge document", "acme", "ann", 1, "{\"api_key\":\"" + std::string(10 << 20, 'k') + "\"}", WISEPAY_E_INVALID_ARGUMENT, "settings_too_large", ""},
+        {"malformed JSON", "acme", "ann", 1, "{\"enabled\":tru", WISEPAY_E_INVALID_ARGUMENT,
+         "malformed_json", ""},
+        {"not an object", "acme", "ann", 1, "[true]", WISEPAY_E_INVALID_ARGUMENT,
+         "settings_not_object", ""},
+        {"unknown field", "acme", "ann", 1, R"({"enabled":true,"webhook":"x"})",
+         WISEPAY_E_VALIDATION, "validation_failed", "webhook"},
+        {"empty key", "acme", "ann", 1, R"({"api_key":"  "})", WISEPAY_E_VALIDATION,
+         "validation_failed", "api_key"},
+        {"control character", "acme", "ann", 1, R"({"api_key":"wp_live_ab\u0001cdefgh"})",
+         WISEPAY_E_VALIDATION, "validation_failed", "api_key"},
+        {"non-ASCII", "acme", "ann", 1, R"({"api_key":"wp_live_\u00fcberkey12"})",
+         WISEPAY_E_VALIDATION, "validation_failed", "api_key"},
+        {"over-long key", "acme", "ann", 1, "{\"api_key\":\"" + std::string(300, 'k') + "\"}",
+         WISEPAY_E_VALIDATION, "validation_failed", "api_key"},
+        {"enabled not boolean", "acme", "ann", 1, R"({"enabled":1})", WISEPAY_E_VALIDATION,
+         "validation_failed", "enabled"},
+        {"enabled while clearing the key", "acme", "ann", 1, R"({"api_key":null,"enabled":true})",
+         WISEPAY_E_VALIDATION, "validation_failed", "enabled"},
+        {"stale version", "acme", "ann", 0, R"({"enabled":true})", WISEPAY_E_CONFLICT,
+         "settings_conflict", ""},
+        {"future version", "acme", "ann", 7, R"({"enabled":true})", WISEPAY_E_CONFLICT,
+         "settings_conflict", ""},
+        {"negative version", "acme", "ann", -1, R"({"enabled":true})", WISEPAY_E_INVALID_ARGUMENT,
+         "invalid_version", ""},
+        {"NULL tenant", nullptr, "ann", 1, R"({"enabled":true})", WISEPAY_E_INVALID_ARGUMENT,
+         "invalid_tenant_id", ""},
+        {"tenant with a slash", "acme/../x", "ann", 1, R"({"enabled":true})",
+         WISEPAY_E_INVALID_ARGUMENT, "invalid_tenant_id", ""},
+        {"empty tenant", "", "ann", 1, R"({"enabled":true})", WISEPAY_E_INVALID_ARGUMENT,
+         "invalid_tenant_id", ""},
+        {"NULL actor", "acme", nullptr, 1, R"({"enabled":true})", WISEPAY_E_INVALID_ARGUMENT,
+         "invalid_actor", ""},
+        {"actor not UTF-8", "acme", "\xff\xfe", 1, R"({"enabled":true})",
+         WISEPAY_E_INVALID_ARGUMENT, "invalid_actor", ""},
+        {"huge document", "acme", "ann", 1, "{\"api_key\":\"" + std::string(10 << 20, 'k') + "\"}",
+         WISEPAY_E_INVALID_ARGUMENT, "settings_too_large", ""},
     };
     for (const Case &c : cases) {
         INFO(c.what);
@@ -234,7 +258,8 @@ TEST_CASE("tenants are kept apart") {
     TempDir dir;
     TestHost host;
     PluginInstance plugin(host, make_config(dir.file("settings.db")));
-    REQUIRE(plugin.save("acme", "ann", 0, "{\"api_key\":\"" + kApiKey + "\",\"enabled\":true}").ok());
+    REQUIRE(
+        plugin.save("acme", "ann", 0, "{\"api_key\":\"" + kApiKey + "\",\"enabled\":true}").ok());
     auto other = parse_object(plugin.get_settings("globex").json);
     CHECK(other["version"].as_int64() == 0);
     CHECK_FALSE(other["enabled"].as_bool());

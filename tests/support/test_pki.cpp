@@ -25,7 +25,8 @@ using Cert = std::unique_ptr<X509, Deleter<X509, X509_free>>;
 using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
 
 void require(bool ok, const char *what) {
-    if (!ok) throw std::runtime_error(std::string("test PKI: ") + what);
+    if (!ok)
+        throw std::runtime_error(std::string("test PKI: ") + what);
 }
 
 Key new_key() {
@@ -89,13 +90,15 @@ Cert new_cert(EVP_PKEY *key, const std::string &common_name) {
     X509_set_pubkey(cert.get(), key);
     X509_NAME *name = X509_get_subject_name(cert.get());
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                               reinterpret_cast<const unsigned char *>(common_name.c_str()), -1, -1, 0);
+                               reinterpret_cast<const unsigned char *>(common_name.c_str()), -1, -1,
+                               0);
     return cert;
 }
 
 bool is_ip(const std::string &name) {
     unsigned char buf[16];
-    return inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1;
+    return inet_pton(AF_INET, name.c_str(), buf) == 1 ||
+           inet_pton(AF_INET6, name.c_str(), buf) == 1;
 }
 
 }  // namespace
@@ -119,13 +122,16 @@ KeyAndCert TestCa::issue_server_cert(const std::vector<std::string> &names) cons
     X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert.get()));
     std::string san;
     for (const auto &n : names) {
-        san += (san.empty() ? "" : ",") + std::string(is_ip(n) ? "IP:" : "DNS:") + n;
+        if (!san.empty()) san += ',';
+        san += is_ip(n) ? "IP:" : "DNS:";
+        san += n;
     }
     add_extension(cert.get(), ca_cert.get(), NID_basic_constraints, "critical,CA:FALSE");
     add_extension(cert.get(), ca_cert.get(), NID_key_usage, "critical,digitalSignature");
     add_extension(cert.get(), ca_cert.get(), NID_ext_key_usage, "serverAuth");
     add_extension(cert.get(), ca_cert.get(), NID_authority_key_identifier, "keyid:always");
-    if (!san.empty()) add_extension(cert.get(), ca_cert.get(), NID_subject_alt_name, san);
+    if (!san.empty())
+        add_extension(cert.get(), ca_cert.get(), NID_subject_alt_name, san);
     require(X509_sign(cert.get(), ca_key.get(), EVP_sha256()) > 0, "signing a server cert");
     return {to_pem(key.get()), to_pem(cert.get())};
 }
@@ -133,7 +139,8 @@ KeyAndCert TestCa::issue_server_cert(const std::vector<std::string> &names) cons
 std::string write_pem(const std::string &path, const std::string &content) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     require(fd >= 0, "opening a PEM file for writing");
-    const bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+    const bool ok =
+        ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
     ::close(fd);
     require(ok, "writing a PEM file");
     return path;

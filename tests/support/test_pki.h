@@ -14,7 +14,7 @@ struct KeyAndCert {
 };
 
 class TestCa {
-public:
+  public:
     // A new CA with a fresh P-256 key, valid from an hour ago for a day.
     explicit TestCa(const std::string &common_name = "Wise-Pay test CA");
 
@@ -24,7 +24,7 @@ public:
     // become IP SANs, the rest DNS SANs.
     KeyAndCert issue_server_cert(const std::vector<std::string> &names) const;
 
-private:
+  private:
     KeyAndCert ca_;
 };
 

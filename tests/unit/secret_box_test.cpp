@@ -38,7 +38,8 @@ TEST_CASE("a sealed key opens with the same master key and tenant") {
     CHECK(sealed.key_id == key.id());
     const std::string blob(sealed.blob.begin(), sealed.blob.end());
     CHECK(blob.find("wp_live_0123456789abcdef") == std::string::npos);
-    CHECK(open_sealed(key, "acme", sealed.blob, sealed.key_id).view() == "wp_live_0123456789abcdef");
+    CHECK(open_sealed(key, "acme", sealed.blob, sealed.key_id).view() ==
+          "wp_live_0123456789abcdef");
 }
 
 TEST_CASE("every seal uses a fresh nonce") {

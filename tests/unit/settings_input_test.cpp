@@ -14,7 +14,8 @@ std::vector<std::string> field_errors_of(const std::string &json) {
     } catch (const Error &e) {
         REQUIRE(e.status() == WISEPAY_E_VALIDATION);
         std::vector<std::string> out;
-        for (const auto &f : e.field_errors()) out.push_back(f.field + ": " + f.message);
+        for (const auto &f : e.field_errors())
+            out.push_back(f.field + ": " + f.message);
         return out;
     }
     FAIL("settings were accepted: " << json);
@@ -33,7 +34,8 @@ std::string code_of(const std::string &json) {
 }  // namespace
 
 TEST_CASE("a pasted key is trimmed of surrounding white space") {
-    SettingsPatch patch = parse_settings_patch(R"({"api_key":"  \twp_live_ABCdef123456\r\n ","enabled":true})");
+    SettingsPatch patch =
+        parse_settings_patch(R"({"api_key":"  \twp_live_ABCdef123456\r\n ","enabled":true})");
     CHECK(patch.api_key.kind == ApiKeyChange::Kind::kSet);
     CHECK(patch.api_key.value.view() == "wp_live_ABCdef123456");
     CHECK(patch.enabled == true);

@@ -25,7 +25,8 @@ struct Fixture {
     storage::SettingsStore store{dir.file("settings.db")};
     SettingsService service{store, key, log};
 
-    std::shared_ptr<const storage::SettingsRecord> save(std::int64_t version, std::string_view json) {
+    std::shared_ptr<const storage::SettingsRecord> save(std::int64_t version,
+                                                        std::string_view json) {
         return service.save(SaveCommand{"acme", "ann@example.com", version, json});
     }
 };
@@ -42,7 +43,8 @@ Error error_of(const std::function<void()> &f) {
 
 }  // namespace
 
-TEST_CASE("saving a key seals it; the public view shows only that it is set and its last four") {
+TEST_CASE(
+    "saving a key seals it, and the public view shows only that it is set and its last four") {
     Fixture f;
     auto saved = f.save(0, R"({"api_key":" wp_live_SECRET_abcd1234 ","enabled":true})");
     REQUIRE(saved->api_key);
@@ -58,7 +60,8 @@ TEST_CASE("saving a key seals it; the public view shows only that it is set and 
     CHECK(doc["enabled"].as_bool());
 }
 
-TEST_CASE("saving without a key keeps it; null removes it; the audit names changes, not the key") {
+TEST_CASE(
+    "saving without a key keeps it, null removes it, and the audit names changes, not the key") {
     Fixture f;
     f.save(0, R"({"api_key":"wp_live_SECRET_abcd1234"})");
     auto kept = f.save(1, R"({"enabled":true})");
@@ -72,7 +75,8 @@ TEST_CASE("saving without a key keeps it; null removes it; the audit names chang
     CHECK(trail[2].changes_json == R"({"api_key":"set"})");
     CHECK(trail[1].changes_json == R"({"enabled":{"from":false,"to":true}})");
     CHECK(trail[0].changes_json == R"({"enabled":{"from":true,"to":false},"api_key":"removed"})");
-    for (const auto &row : trail) CHECK(row.changes_json.find("SECRET") == std::string::npos);
+    for (const auto &row : trail)
+        CHECK(row.changes_json.find("SECRET") == std::string::npos);
 }
 
 TEST_CASE("Enabled without a key is a field error and nothing is written") {

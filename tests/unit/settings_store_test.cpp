@@ -51,12 +51,13 @@ TEST_CASE("saves bump the version, write an audit row, and survive reopening") {
     const std::string path = dir.file("settings.db");
     {
         SettingsStore store(path);
-        SettingsRecord first = store.save("acme", "ann@example.com", 0, [](const SettingsRecord &c) {
-            PlannedSave p{c, R"({"api_key":"set"})"};
-            p.next.api_key = SealedKey{{1, 2, 3}, "kid", "WXYZ"};
-            p.next.enabled = true;
-            return p;
-        });
+        SettingsRecord first =
+            store.save("acme", "ann@example.com", 0, [](const SettingsRecord &c) {
+                PlannedSave p{c, R"({"api_key":"set"})"};
+                p.next.api_key = SealedKey{{1, 2, 3}, "kid", "WXYZ"};
+                p.next.enabled = true;
+                return p;
+            });
         CHECK(first.version == 1);
         CHECK(first.updated_by == "ann@example.com");
         CHECK(store.save("acme", "bob@example.com", 1, enable(false)).version == 2);
@@ -123,9 +124,7 @@ TEST_CASE("data_version moves when another connection commits") {
 TEST_CASE("a database from a newer plugin is refused, not damaged") {
     TempDir dir;
     const std::string path = dir.file("settings.db");
-    {
-        SettingsStore store(path);
-    }
+    { SettingsStore store(path); }
     {
         SQLite::Database db(path, SQLite::OPEN_READWRITE);
         db.exec("PRAGMA user_version = 99");

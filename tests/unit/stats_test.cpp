@@ -10,8 +10,10 @@ using namespace std::chrono_literals;
 TEST_CASE("latency percentiles land in the right bucket") {
     LatencyHistogram h;
     CHECK(h.quantile_us(0.5) == 0);
-    for (int i = 0; i < 90; ++i) h.record(100us);
-    for (int i = 0; i < 10; ++i) h.record(10ms);
+    for (int i = 0; i < 90; ++i)
+        h.record(100us);
+    for (int i = 0; i < 10; ++i)
+        h.record(10ms);
     CHECK(h.count() == 100);
     const auto p50 = h.quantile_us(0.50);
     CHECK(p50 >= 100);
@@ -31,5 +33,8 @@ TEST_CASE("stats count calls by outcome") {
     auto save = doc["calls"].as_object()["save_settings"].as_object();
     CHECK(save["ok"].to_number<std::uint64_t>() == 2);
     CHECK(save["conflict"].to_number<std::uint64_t>() == 1);
-    CHECK(doc["latency_us"].as_object()["save_settings"].as_object()["count"].to_number<std::uint64_t>() == 3);
+    CHECK(doc["latency_us"]
+              .as_object()["save_settings"]
+              .as_object()["count"]
+              .to_number<std::uint64_t>() == 3);
 }

@@ -8,11 +8,11 @@ TEST_CASE("UTF-8 validation accepts well-formed text and rejects the classic bad
     CHECK(text::is_valid_utf8(""));
     CHECK(text::is_valid_utf8("plain ascii"));
     CHECK(text::is_valid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x92\xB3"));  // é € 💳
-    CHECK_FALSE(text::is_valid_utf8("\xC3"));                 // truncated
-    CHECK_FALSE(text::is_valid_utf8("\xC0\xAF"));             // overlong '/'
-    CHECK_FALSE(text::is_valid_utf8("\xED\xA0\x80"));         // surrogate
-    CHECK_FALSE(text::is_valid_utf8("\xF4\x90\x80\x80"));     // past U+10FFFF
-    CHECK_FALSE(text::is_valid_utf8("\x80"));                 // stray continuation
+    CHECK_FALSE(text::is_valid_utf8("\xC3"));                                 // truncated
+    CHECK_FALSE(text::is_valid_utf8("\xC0\xAF"));                             // overlong '/'
+    CHECK_FALSE(text::is_valid_utf8("\xED\xA0\x80"));                         // surrogate
+    CHECK_FALSE(text::is_valid_utf8("\xF4\x90\x80\x80"));                     // past U+10FFFF
+    CHECK_FALSE(text::is_valid_utf8("\x80"));                                 // stray continuation
     CHECK_FALSE(text::is_valid_utf8("\xFF"));
 }
 
