@@ -90,7 +90,8 @@ typedef enum wisepay_status {
     WISEPAY_E_STORAGE = 5,
     /* A sealed API key could not be opened (wrong or rotated master key). */
     WISEPAY_E_CRYPTO = 6,
-    /* The call is declared in this ABI but not available in this build. */
+    /* The call is declared in this ABI but not available in this build
+     * (reserved: every call of ABI version 1 is implemented). */
     WISEPAY_E_NOT_IMPLEMENTED = 7,
     /* The integration is not enabled for this tenant. */
     WISEPAY_E_DISABLED = 8,
@@ -253,8 +254,12 @@ typedef struct wisepay_plugin_api {
      *                 | {"source": "hex",  "value": "<64 hex digits>"},
      *                                                        (required)
      *     "wisepay_base_url": "https://pay.example.com",     (required)
+     *     "wisepay_portal_url": "https://pay.example.com",   (optional; where
+     *                               sign-in redirects may point; default: base)
      *     "ca_file": "/path/ca.pem",           (optional; system CAs otherwise)
-     *     "deadline_ms": 10000                 (optional; per-call default)
+     *     "deadline_ms": 10000,                (optional; per-call default)
+     *     "allow_insecure_http": false         (optional; plain http to
+     *                               Wise-Pay, for local demos only)
      *   }
      * The master key is 32 bytes written as 64 hex digits. A key file named
      * with "create": true is made (mode 0600, random key) when missing.
@@ -306,19 +311,40 @@ typedef struct wisepay_plugin_api {
                                     const wisepay_save_request *request,
                                     char **out_json, wisepay_error **out_error);
 
-    /* Checks an API key against Wise-Pay. On success *out_json receives
-     * {"ok": true, "merchant_name": "..."}.
-     * This build returns WISEPAY_E_NOT_IMPLEMENTED (see plugin_version).
-     * Thread-safety: safe from any thread. */
+    /* "Test connection": checks request->api_key (a key typed but not yet
+     * saved; trimmed and validated like a save, so a malformed one gives
+     * WISEPAY_E_VALIDATION on "api_key") or, when it is NULL, the tenant's
+     * saved key, against Wise-Pay. On success *out_json receives
+     * {"ok": true, "merchant_id": "...", "merchant_name": "..."}; release it
+     * with free_string(). Failures: WISEPAY_E_NO_API_KEY,
+     * WISEPAY_E_KEY_REJECTED, WISEPAY_E_UPSTREAM_DISABLED (the message names
+     * the merchant), WISEPAY_E_UNAVAILABLE, WISEPAY_E_UPSTREAM_INVALID.
+     * Blocks for at most the deadline. Thread-safety: safe from any thread. */
     wisepay_status (*test_connection)(wisepay_instance *instance,
                                       const wisepay_test_request *request,
                                       char **out_json, wisepay_error **out_error);
 
     /* The invoice link: asks Wise-Pay for a single-use sign-in URL for the
-     * payer whose email equals request->user_email and returns the redirect.
-     * Release *out_redirect with free_redirect().
-     * This build returns WISEPAY_E_NOT_IMPLEMENTED (see plugin_version).
-     * Thread-safety: safe from any thread. */
+     * payer whose email equals request->user_email (surrounding white space
+     * trimmed, ASCII case ignored) and returns the redirect, which the host
+     * opens in a new tab. Release *out_redirect with free_redirect(), which
+     * also wipes the URL.
+     * Refusals, each with a message fit for the end user:
+     *   WISEPAY_E_INVALID_ARGUMENT  code "invalid_email" / "invalid_invoice" /
+     *                               "invalid_return_url" / "invalid_tenant_id"
+     *   WISEPAY_E_NO_API_KEY        no key saved for the tenant
+     *   WISEPAY_E_DISABLED          Enabled is not checked
+     *   WISEPAY_E_PAYER_NOT_FOUND   no payer has that email; help_url is the
+     *                               payer registration link when Wise-Pay
+     *                               gives one on its portal
+     *   WISEPAY_E_KEY_REJECTED      the saved key is rejected (for the admin)
+     *   WISEPAY_E_UPSTREAM_DISABLED the integration is off in Wise-Pay
+     *   WISEPAY_E_UNAVAILABLE       unreachable, too slow, 5xx, TLS failure
+     *   WISEPAY_E_UPSTREAM_INVALID  an answer that cannot be trusted (redirect
+     *                               off the portal, another payer, malformed)
+     * The error's code tells the faults apart (docs/wisepay-api.md). Blocks
+     * for at most the deadline; retries within it where that is safe.
+     * Thread-safety: safe from any thread; many clicks run in parallel. */
     wisepay_status (*open_invoice)(wisepay_instance *instance,
                                    const wisepay_invoice_request *request,
                                    wisepay_redirect **out_redirect,

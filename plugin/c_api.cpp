@@ -2,13 +2,17 @@
 // Every entry point checks its arguments, runs the call inside a catch-all
 // (no exception crosses into the host), records stats, and turns failures
 // into wisepay_error objects.
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
+
+#include <boost/json.hpp>
 
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 
 #include "abi/wisepay_plugin.h"
@@ -29,7 +33,8 @@ namespace {
 
 // Size of a struct as version 1 of the ABI defined it: hosts may pass a
 // larger struct_size (newer header), never a smaller one.
-#define WISEPAY_V1_SIZE(type, last_field) (offsetof(type, last_field) + sizeof(((type *)0)->last_field))
+#define WISEPAY_V1_SIZE(type, last_field) \
+    (offsetof(type, last_field) + sizeof(((type *)0)->last_field))
 
 template <typename T>
 bool struct_fits(const T *value, std::size_t v1_size) {
@@ -53,7 +58,7 @@ std::string new_correlation_id() {
 // Copies strings into one malloc'd block after a fixed header, so that the
 // host releases everything with one free function and no C++ type leaks out.
 class FlatBlock {
-public:
+  public:
     explicit FlatBlock(std::size_t header_size) : size_(header_size) {}
     void reserve_string(const std::string &s) { size_ += s.size() + 1; }
     bool allocate() {
@@ -69,7 +74,7 @@ public:
     }
     char *block() const { return block_; }
 
-private:
+  private:
     std::size_t size_;
     char *block_ = nullptr;
     char *cursor_ = nullptr;
@@ -154,14 +159,20 @@ wisepay_status guarded(wisepay_instance *instance, Stats::Call call, wisepay_err
     } catch (const Error &e) {
         status = report(log, e, out_error);
     } catch (const std::bad_alloc &) {
-        status = report(log, Error(WISEPAY_E_OUT_OF_MEMORY, "out_of_memory", "The plugin ran out of memory."),
-                        out_error);
+        status = report(
+            log, Error(WISEPAY_E_OUT_OF_MEMORY, "out_of_memory", "The plugin ran out of memory."),
+            out_error);
     } catch (const std::exception &e) {
-        if (log != nullptr) log->error(std::string("unexpected failure: ") + e.what());
-        status = report(log, Error(WISEPAY_E_INTERNAL, "internal_error", "The Wise-Pay plugin hit an unexpected problem."),
+        if (log != nullptr)
+            log->error(std::string("unexpected failure: ") + e.what());
+        status = report(log,
+                        Error(WISEPAY_E_INTERNAL, "internal_error",
+                              "The Wise-Pay plugin hit an unexpected problem."),
                         out_error);
     } catch (...) {
-        status = report(log, Error(WISEPAY_E_INTERNAL, "internal_error", "The Wise-Pay plugin hit an unexpected problem."),
+        status = report(log,
+                        Error(WISEPAY_E_INTERNAL, "internal_error",
+                              "The Wise-Pay plugin hit an unexpected problem."),
                         out_error);
     }
     if (instance != nullptr) {
@@ -194,7 +205,7 @@ wisepay_status api_create(const wisepay_host *host, const char *config_json, std
         if (host->register_page != nullptr) {
             const std::string &doc = page::document();
             const wisepay_page page_info{sizeof(wisepay_page), page::kPageId, page::kMenu,
-                                         page::kTitle, doc.c_str(), doc.size()};
+                                         page::kTitle,         doc.c_str(),   doc.size()};
             const wisepay_status registered = host->register_page(host->host_data, &page_info);
             if (registered != WISEPAY_OK) {
                 throw Error(registered, "page_registration_refused",
@@ -205,7 +216,9 @@ wisepay_status api_create(const wisepay_host *host, const char *config_json, std
     });
 }
 
-void api_destroy(wisepay_instance *instance) { delete instance; }
+void api_destroy(wisepay_instance *instance) {
+    delete instance;
+}
 
 wisepay_status api_get_page_schema(wisepay_instance *instance, char **out_json,
                                    std::size_t *out_len, wisepay_error **out_error) {
@@ -214,13 +227,15 @@ wisepay_status api_get_page_schema(wisepay_instance *instance, char **out_json,
         require(out_json != nullptr, "invalid_argument", "out_json must not be NULL.");
         const std::string &doc = page::document();
         *out_json = copy_string(doc);
-        if (out_len != nullptr) *out_len = doc.size();
+        if (out_len != nullptr)
+            *out_len = doc.size();
     });
 }
 
 wisepay_status api_get_settings(wisepay_instance *instance, const char *tenant_id, char **out_json,
                                 wisepay_error **out_error) {
-    if (out_json != nullptr) *out_json = nullptr;
+    if (out_json != nullptr)
+        *out_json = nullptr;
     return guarded(instance, Stats::Call::kGetSettings, out_error, [&] {
         require(instance != nullptr, "invalid_instance", "The instance must not be NULL.");
         require(out_json != nullptr, "invalid_argument", "out_json must not be NULL.");
@@ -232,7 +247,8 @@ wisepay_status api_get_settings(wisepay_instance *instance, const char *tenant_i
 
 wisepay_status api_save_settings(wisepay_instance *instance, const wisepay_save_request *request,
                                  char **out_json, wisepay_error **out_error) {
-    if (out_json != nullptr) *out_json = nullptr;
+    if (out_json != nullptr)
+        *out_json = nullptr;
     return guarded(instance, Stats::Call::kSaveSettings, out_error, [&] {
         require(instance != nullptr, "invalid_instance", "The instance must not be NULL.");
         require(struct_fits(request, WISEPAY_V1_SIZE(wisepay_save_request, settings_json_len)),
@@ -251,51 +267,112 @@ wisepay_status api_save_settings(wisepay_instance *instance, const wisepay_save_
 
 wisepay_status api_test_connection(wisepay_instance *instance, const wisepay_test_request *request,
                                    char **out_json, wisepay_error **out_error) {
-    if (out_json != nullptr) *out_json = nullptr;
+    if (out_json != nullptr)
+        *out_json = nullptr;
     return guarded(instance, Stats::Call::kTestConnection, out_error, [&] {
         require(instance != nullptr, "invalid_instance", "The instance must not be NULL.");
         require(struct_fits(request, WISEPAY_V1_SIZE(wisepay_test_request, deadline_ms)),
                 "invalid_request", "The test request is NULL or its struct_size is too small.");
-        throw Error(WISEPAY_E_NOT_IMPLEMENTED, "not_implemented",
-                    "Test connection is not available in this version of the Wise-Pay plugin.");
+        require(out_json != nullptr, "invalid_argument", "out_json must not be NULL.");
+        const std::string tenant = check_tenant_id(request->tenant_id);
+        std::optional<std::string_view> typed_key;
+        if (request->api_key != nullptr) {
+            typed_key = std::string_view(request->api_key, request->api_key_len);
+        }
+        const Merchant merchant = instance->plugin.invoice_links().test_connection(
+            tenant, typed_key, request->deadline_ms);
+        if (!merchant.integration_enabled) {
+            throw Error(WISEPAY_E_UPSTREAM_DISABLED, "wisepay_integration_disabled",
+                        "The key belongs to " + merchant.name +
+                            ", but the Desk Director integration is switched off in Wise-Pay. "
+                            "Switch it on under Configure > Merchants > Integrations > Desk "
+                            "Director.");
+        }
+        *out_json = copy_string(boost::json::serialize(boost::json::object{
+            {"ok", true}, {"merchant_id", merchant.id}, {"merchant_name", merchant.name}}));
     });
+}
+
+// The redirect and its strings in one block. The URL is a credential, so
+// free_redirect wipes it before the memory goes back.
+wisepay_redirect *make_redirect(const SsoSession &session, const std::string &correlation_id) {
+    FlatBlock flat(sizeof(wisepay_redirect));
+    flat.reserve_string(session.redirect_url);
+    flat.reserve_string(correlation_id);
+    if (!flat.allocate()) {
+        throw std::bad_alloc();
+    }
+    auto *redirect = reinterpret_cast<wisepay_redirect *>(flat.block());
+    flat.start_strings(sizeof(wisepay_redirect));
+    redirect->struct_size = sizeof(wisepay_redirect);
+    redirect->url = flat.put(session.redirect_url);
+    redirect->expires_at_unix = session.expires_at;
+    redirect->open_in_new_tab = 1;
+    redirect->correlation_id = flat.put(correlation_id);
+    return redirect;
 }
 
 wisepay_status api_open_invoice(wisepay_instance *instance, const wisepay_invoice_request *request,
                                 wisepay_redirect **out_redirect, wisepay_error **out_error) {
-    if (out_redirect != nullptr) *out_redirect = nullptr;
+    if (out_redirect != nullptr)
+        *out_redirect = nullptr;
     return guarded(instance, Stats::Call::kOpenInvoice, out_error, [&] {
         require(instance != nullptr, "invalid_instance", "The instance must not be NULL.");
         require(struct_fits(request, WISEPAY_V1_SIZE(wisepay_invoice_request, deadline_ms)),
                 "invalid_request", "The invoice request is NULL or its struct_size is too small.");
         require(out_redirect != nullptr, "invalid_argument", "out_redirect must not be NULL.");
-        throw Error(WISEPAY_E_NOT_IMPLEMENTED, "not_implemented",
-                    "Paying invoices in Wise-Pay is not available in this version of the plugin.");
+        InvoiceClick click;
+        click.tenant_id = check_tenant_id(request->tenant_id);
+        click.user_email = request->user_email;
+        click.invoice_id = request->invoice_id;
+        click.invoice_number = request->invoice_number;
+        click.return_url = request->return_url;
+        click.deadline_ms = request->deadline_ms;
+        SsoSession session = instance->plugin.invoice_links().open(click);
+        *out_redirect = make_redirect(session, new_correlation_id());
+        OPENSSL_cleanse(session.redirect_url.data(), session.redirect_url.size());
     });
 }
 
-wisepay_status api_get_stats(wisepay_instance *instance, char **out_json, wisepay_error **out_error) {
-    if (out_json != nullptr) *out_json = nullptr;
-    if (out_error != nullptr) *out_error = nullptr;
+wisepay_status api_get_stats(wisepay_instance *instance, char **out_json,
+                             wisepay_error **out_error) {
+    if (out_json != nullptr)
+        *out_json = nullptr;
+    if (out_error != nullptr)
+        *out_error = nullptr;
     try {
         if (instance == nullptr || out_json == nullptr) {
-            throw invalid_argument("invalid_argument", "The instance and out_json must not be NULL.");
+            throw invalid_argument("invalid_argument",
+                                   "The instance and out_json must not be NULL.");
         }
         *out_json = copy_string(instance->plugin.stats().to_json());
         return WISEPAY_OK;
     } catch (const Error &e) {
         return report(nullptr, e, out_error);
     } catch (...) {
-        return report(nullptr, Error(WISEPAY_E_OUT_OF_MEMORY, "out_of_memory", "The plugin ran out of memory."),
-                      out_error);
+        return report(
+            nullptr,
+            Error(WISEPAY_E_OUT_OF_MEMORY, "out_of_memory", "The plugin ran out of memory."),
+            out_error);
     }
 }
 
-const void *api_get_extension(const char *) { return nullptr; }
+const void *api_get_extension(const char *) {
+    return nullptr;
+}
 
-void api_free_string(char *string) { std::free(string); }
-void api_free_error(wisepay_error *error) { std::free(error); }
-void api_free_redirect(wisepay_redirect *redirect) { std::free(redirect); }
+void api_free_string(char *string) {
+    std::free(string);
+}
+void api_free_error(wisepay_error *error) {
+    std::free(error);
+}
+void api_free_redirect(wisepay_redirect *redirect) {
+    if (redirect != nullptr && redirect->url != nullptr) {
+        OPENSSL_cleanse(const_cast<char *>(redirect->url), std::strlen(redirect->url));
+    }
+    std::free(redirect);
+}
 
 constexpr wisepay_plugin_api kApi = {
     sizeof(wisepay_plugin_api),
@@ -319,6 +396,7 @@ constexpr wisepay_plugin_api kApi = {
 }  // namespace
 }  // namespace wisepay
 
-extern "C" WISEPAY_EXPORT const wisepay_plugin_api *wisepay_plugin_entry(uint32_t host_abi_version) {
+extern "C" WISEPAY_EXPORT const wisepay_plugin_api *wisepay_plugin_entry(
+    uint32_t host_abi_version) {
     return host_abi_version == WISEPAY_ABI_VERSION ? &wisepay::kApi : nullptr;
 }

@@ -14,13 +14,16 @@ Error config_error(const std::string &message) {
 }
 
 const json::object &as_object(const json::value &v, const std::string &what) {
-    if (!v.is_object()) throw config_error(what + " must be an object.");
+    if (!v.is_object())
+        throw config_error(what + " must be an object.");
     return v.get_object();
 }
 
-std::string required_string(const json::object &obj, std::string_view key, const std::string &where) {
+std::string required_string(const json::object &obj, std::string_view key,
+                            const std::string &where) {
     const json::value *v = obj.if_contains(key);
-    if (!v) throw config_error("\"" + where + std::string(key) + "\" is required.");
+    if (!v)
+        throw config_error("\"" + where + std::string(key) + "\" is required.");
     if (!v->is_string() || v->get_string().empty()) {
         throw config_error("\"" + where + std::string(key) + "\" must be a non-empty string.");
     }
@@ -31,7 +34,8 @@ void reject_unknown(const json::object &obj, std::initializer_list<std::string_v
                     const std::string &where) {
     for (const auto &entry : obj) {
         bool found = false;
-        for (auto k : known) found = found || entry.key() == k;
+        for (auto k : known)
+            found = found || entry.key() == k;
         if (!found) {
             throw config_error("unknown setting \"" + where + std::string(entry.key()) + "\".");
         }
@@ -51,7 +55,8 @@ MasterKeySource parse_master_key(const json::value &v) {
         key.kind = MasterKeySource::Kind::kFile;
         key.name_or_path = required_string(obj, "path", "master_key.");
         if (const json::value *create = obj.if_contains("create")) {
-            if (!create->is_bool()) throw config_error("\"master_key.create\" must be true or false.");
+            if (!create->is_bool())
+                throw config_error("\"master_key.create\" must be true or false.");
             key.create_file = create->get_bool();
         }
     } else if (source == "hex") {
@@ -76,18 +81,20 @@ Config parse_config(std::string_view text) {
     }
     const json::object &obj = as_object(doc, "the config");
     reject_unknown(obj,
-                   {"database_path", "master_key", "wisepay_base_url", "wisepay_portal_url", "ca_file",
-                    "deadline_ms", "allow_insecure_http"},
+                   {"database_path", "master_key", "wisepay_base_url", "wisepay_portal_url",
+                    "ca_file", "deadline_ms", "allow_insecure_http"},
                    "");
 
     Config config;
     config.database_path = required_string(obj, "database_path", "");
     const json::value *master_key = obj.if_contains("master_key");
-    if (!master_key) throw config_error("\"master_key\" is required.");
+    if (!master_key)
+        throw config_error("\"master_key\" is required.");
     config.master_key = parse_master_key(*master_key);
 
     if (const json::value *v = obj.if_contains("allow_insecure_http")) {
-        if (!v->is_bool()) throw config_error("\"allow_insecure_http\" must be true or false.");
+        if (!v->is_bool())
+            throw config_error("\"allow_insecure_http\" must be true or false.");
         config.allow_insecure_http = v->get_bool();
     }
     const std::string base = required_string(obj, "wisepay_base_url", "");
@@ -104,7 +111,8 @@ Config parse_config(std::string_view text) {
         throw config_error("\"wisepay_base_url\" must not have a query.");
     }
     // Paths are appended to the base, so it is kept without a trailing slash.
-    while (!url->target.empty() && url->target.back() == '/') url->target.pop_back();
+    while (!url->target.empty() && url->target.back() == '/')
+        url->target.pop_back();
     config.wisepay_base = *url;
 
     config.wisepay_portal = config.wisepay_base;
@@ -117,7 +125,8 @@ Config parse_config(std::string_view text) {
         config.wisepay_portal = *portal;
     }
 
-    if (obj.contains("ca_file")) config.ca_file = required_string(obj, "ca_file", "");
+    if (obj.contains("ca_file"))
+        config.ca_file = required_string(obj, "ca_file", "");
     if (const json::value *v = obj.if_contains("deadline_ms")) {
         if (!v->is_int64() && !v->is_uint64()) {
             throw config_error("\"deadline_ms\" must be a whole number of milliseconds.");

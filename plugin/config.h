@@ -13,9 +13,9 @@ namespace wisepay {
 struct MasterKeySource {
     enum class Kind { kEnvironment, kFile, kHex };
     Kind kind = Kind::kEnvironment;
-    std::string name_or_path;   // env variable name or key file path
-    bool create_file = false;   // make a random key file (0600) when missing
-    std::string hex_value;      // only for Kind::kHex (tests and demos)
+    std::string name_or_path;  // env variable name or key file path
+    bool create_file = false;  // make a random key file (0600) when missing
+    std::string hex_value;     // only for Kind::kHex (tests and demos)
 };
 
 struct Config {

@@ -8,31 +8,36 @@
 #include <string_view>
 
 #include "plugin/config.h"
+#include "plugin/invoice_link.h"
 #include "plugin/logger.h"
 #include "plugin/secret_box.h"
 #include "plugin/settings_service.h"
 #include "plugin/stats.h"
+#include "plugin/wisepay_api.h"
 #include "storage/settings_store.h"
 
 namespace wisepay {
 
 class Plugin {
-public:
-    // Parses the config, loads the master key and opens the database. No
-    // network I/O. Throws Error.
+  public:
+    // Parses the config, loads the master key, opens the database and sets
+    // up (but does not open) the connection to Wise-Pay. Throws Error.
     Plugin(const Logger &log, std::string_view config_json);
 
     const Logger &log() const { return log_; }
     const Config &config() const { return config_; }
     SettingsService &settings() { return settings_; }
+    InvoiceLinks &invoice_links() { return invoice_links_; }
     Stats &stats() { return stats_; }
 
-private:
+  private:
     Logger log_;
     Config config_;
     MasterKey master_key_;
     storage::SettingsStore store_;
     SettingsService settings_;
+    WisePayApi wisepay_;
+    InvoiceLinks invoice_links_;
     Stats stats_;
 };
 

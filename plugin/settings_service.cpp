@@ -44,8 +44,9 @@ storage::PlannedSave plan_save(const SettingsRecord &current, SettingsPatch &pat
         case ApiKeyChange::Kind::kSet: {
             const std::string_view key = patch.api_key.value.view();
             Sealed sealed = seal(master_key, current.tenant_id, key);
-            planned.next.api_key = storage::SealedKey{std::move(sealed.blob), std::move(sealed.key_id),
-                                                      std::string(key.substr(key.size() - 4))};
+            planned.next.api_key =
+                storage::SealedKey{std::move(sealed.blob), std::move(sealed.key_id),
+                                   std::string(key.substr(key.size() - 4))};
             changes["api_key"] = current.api_key ? "replaced" : "set";
             break;
         }
@@ -109,13 +110,13 @@ std::shared_ptr<const SettingsRecord> SettingsService::save(const SaveCommand &c
     SettingsPatch patch = parse_settings_patch(command.settings_json);
     std::string changes;
     try {
-        auto written = std::make_shared<const SettingsRecord>(store_.save(
-            command.tenant_id, command.actor, command.expected_version,
-            [&](const SettingsRecord &current) {
-                storage::PlannedSave planned = plan_save(current, patch, master_key_);
-                changes = planned.changes_json;
-                return planned;
-            }));
+        auto written = std::make_shared<const SettingsRecord>(
+            store_.save(command.tenant_id, command.actor, command.expected_version,
+                        [&](const SettingsRecord &current) {
+                            storage::PlannedSave planned = plan_save(current, patch, master_key_);
+                            changes = planned.changes_json;
+                            return planned;
+                        }));
         remember(written);
         log_.info("settings of tenant '" + command.tenant_id + "' saved by '" + command.actor +
                   "' as version " + std::to_string(written->version) + ": " +
@@ -143,8 +144,8 @@ SecretBytes SettingsService::open_api_key(const SettingsRecord &record) const {
         return open_sealed(master_key_, record.tenant_id, record.api_key->blob,
                            record.api_key->key_id);
     } catch (const Error &e) {
-        log_.error("the saved API key of tenant '" + record.tenant_id + "' cannot be opened: " +
-                   e.message());
+        log_.error("the saved API key of tenant '" + record.tenant_id +
+                   "' cannot be opened: " + e.message());
         throw;
     }
 }

@@ -27,7 +27,7 @@ struct SaveCommand {
 Error no_api_key_error();
 
 class SettingsService {
-public:
+  public:
     SettingsService(storage::SettingsStore &store, const MasterKey &master_key, const Logger &log)
         : store_(store), master_key_(master_key), log_(log) {}
 
@@ -46,7 +46,7 @@ public:
     // The settings as the ABI's get_settings returns them: no key material.
     static std::string to_public_json(const storage::SettingsRecord &record);
 
-private:
+  private:
     void remember(std::shared_ptr<const storage::SettingsRecord> record);
 
     storage::SettingsStore &store_;

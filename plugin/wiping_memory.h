@@ -11,7 +11,7 @@
 namespace wisepay {
 
 class WipingMemoryResource final : public boost::json::memory_resource {
-private:
+  private:
     void *do_allocate(std::size_t bytes, std::size_t align) override {
         return ::operator new(bytes, std::align_val_t(align));
     }
@@ -21,6 +21,34 @@ private:
     }
     bool do_is_equal(const boost::json::memory_resource &other) const noexcept override {
         return this == &other;
+    }
+};
+
+}  // namespace wisepay
+
+namespace wisepay {
+
+// A standard allocator that wipes memory before freeing it: for containers
+// that briefly hold a secret, such as the header fields of a request that
+// carries the API key.
+template <typename T>
+struct WipingAllocator {
+    using value_type = T;
+    WipingAllocator() = default;
+    template <typename U>
+    WipingAllocator(const WipingAllocator<U> &) noexcept {}
+    T *allocate(std::size_t n) { return static_cast<T *>(::operator new(n * sizeof(T))); }
+    void deallocate(T *p, std::size_t n) noexcept {
+        OPENSSL_cleanse(p, n * sizeof(T));
+        ::operator delete(p);
+    }
+    template <typename U>
+    bool operator==(const WipingAllocator<U> &) const noexcept {
+        return true;
+    }
+    template <typename U>
+    bool operator!=(const WipingAllocator<U> &) const noexcept {
+        return false;
     }
 };
 

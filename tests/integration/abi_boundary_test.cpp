@@ -56,7 +56,8 @@ TEST_CASE("NULL arguments and short structs give errors, never a crash") {
         void *added_later;
     } newer_host{*host.table(), nullptr};
     newer_host.v1.struct_size = sizeof newer_host;
-    REQUIRE(api.create(&newer_host.v1, config.data(), config.size(), &instance, nullptr) == WISEPAY_OK);
+    REQUIRE(api.create(&newer_host.v1, config.data(), config.size(), &instance, nullptr) ==
+            WISEPAY_OK);
 
     char *json = reinterpret_cast<char *>(0x1);
     CHECK(api.get_settings(nullptr, "acme", &json, nullptr) == WISEPAY_E_INVALID_ARGUMENT);
@@ -93,36 +94,6 @@ TEST_CASE("NULL arguments and short structs give errors, never a crash") {
     api.destroy(instance);
 }
 
-TEST_CASE("invoice links and test connection say plainly that they are not available yet") {
-    TempDir dir;
-    TestHost host;
-    PluginInstance plugin(host, make_config(dir.file("settings.db")));
-    const wisepay_plugin_api &api = plugin_api();
-
-    wisepay_invoice_request invoice{};
-    invoice.struct_size = sizeof invoice;
-    invoice.tenant_id = "acme";
-    invoice.user_email = "payer@example.com";
-    invoice.invoice_id = "INV-1";
-    wisepay_redirect *redirect = nullptr;
-    wisepay_error *error = nullptr;
-    wisepay_status status = api.open_invoice(plugin.raw(), &invoice, &redirect, &error);
-    CallResult r = take_error(status, error);
-    CHECK(r.status == WISEPAY_E_NOT_IMPLEMENTED);
-    CHECK(r.code == "not_implemented");
-    CHECK(redirect == nullptr);
-
-    wisepay_test_request test{};
-    test.struct_size = sizeof test;
-    test.tenant_id = "acme";
-    char *json = nullptr;
-    error = nullptr;
-    status = api.test_connection(plugin.raw(), &test, &json, &error);
-    r = take_error(status, error);
-    CHECK(r.status == WISEPAY_E_NOT_IMPLEMENTED);
-    CHECK(json == nullptr);
-}
-
 TEST_CASE("a bad config is refused with a message that names the problem") {
     TempDir dir;
     TestHost host;
@@ -136,9 +107,10 @@ TEST_CASE("a bad config is refused with a message that names the problem") {
     CHECK(r.status == WISEPAY_E_CONFIG);
     CHECK_THAT(r.message, Catch::Contains("64 hex digits"));
 
-    r = try_create(host, "{\"database_path\":\"" + db +
-                             "\",\"master_key\":{\"source\":\"env\",\"name\":\"WISEPAY_NO_SUCH_VAR\"},"
-                             "\"wisepay_base_url\":\"https://pay.example.com\"}");
+    r = try_create(host,
+                   "{\"database_path\":\"" + db +
+                       "\",\"master_key\":{\"source\":\"env\",\"name\":\"WISEPAY_NO_SUCH_VAR\"},"
+                       "\"wisepay_base_url\":\"https://pay.example.com\"}");
     CHECK(r.status == WISEPAY_E_CONFIG);
     CHECK_THAT(r.message, Catch::Contains("WISEPAY_NO_SUCH_VAR"));
 
@@ -154,7 +126,8 @@ TEST_CASE("a bad config is refused with a message that names the problem") {
     const std::string good = make_config(db);
     const std::string padded = good + "garbage that is not part of the config";
     wisepay_instance *instance = nullptr;
-    REQUIRE(plugin_api().create(host.table(), padded.data(), good.size(), &instance, nullptr) == WISEPAY_OK);
+    REQUIRE(plugin_api().create(host.table(), padded.data(), good.size(), &instance, nullptr) ==
+            WISEPAY_OK);
     plugin_api().destroy(instance);
 }
 
@@ -173,7 +146,8 @@ TEST_CASE("a host without callbacks still works") {
     silent.struct_size = sizeof silent;
     const std::string config = make_config(dir.file("settings.db"));
     wisepay_instance *instance = nullptr;
-    REQUIRE(plugin_api().create(&silent, config.data(), config.size(), &instance, nullptr) == WISEPAY_OK);
+    REQUIRE(plugin_api().create(&silent, config.data(), config.size(), &instance, nullptr) ==
+            WISEPAY_OK);
     char *json = nullptr;
     CHECK(plugin_api().get_settings(instance, "acme", &json, nullptr) == WISEPAY_OK);
     plugin_api().free_string(json);
@@ -199,7 +173,8 @@ TEST_CASE("many host threads saving and reading at once get consistent answers")
                 }
                 const auto at = read.json.find("\"version\":");
                 const std::int64_t version = std::stoll(read.json.substr(at + 10));
-                const std::string body = (i + t) % 2 ? R"({"api_key":"wp_live_threaded_key"})" : "{}";
+                const std::string body =
+                    (i + t) % 2 ? R"({"api_key":"wp_live_threaded_key"})" : "{}";
                 CallResult r = plugin.save("acme", "thread", version, body);
                 if (r.ok()) {
                     ++saved;
@@ -209,7 +184,8 @@ TEST_CASE("many host threads saving and reading at once get consistent answers")
             }
         });
     }
-    for (auto &th : threads) th.join();
+    for (auto &th : threads)
+        th.join();
     CHECK(unexpected == 0);
     CHECK(saved > 0);
     const std::string final_json = plugin.get_settings("acme").json;

@@ -47,8 +47,12 @@ CallResult finish(wisepay_status status, wisepay_error *error, char *json) {
 
 }  // namespace
 
-const wisepay_plugin_api &plugin_api() { return *loaded().api; }
-wisepay_plugin_entry_fn plugin_entry() { return loaded().entry; }
+const wisepay_plugin_api &plugin_api() {
+    return *loaded().api;
+}
+wisepay_plugin_entry_fn plugin_entry() {
+    return loaded().entry;
+}
 
 CallResult take_error(wisepay_status status, wisepay_error *error) {
     CallResult result;
@@ -98,7 +102,8 @@ std::vector<std::string> TestHost::log_lines() const {
 
 std::string TestHost::all_logs() const {
     std::string all;
-    for (const auto &line : log_lines()) all += line + "\n";
+    for (const auto &line : log_lines())
+        all += line + "\n";
     return all;
 }
 
@@ -124,7 +129,9 @@ PluginInstance::PluginInstance(TestHost &host, const std::string &config) {
     REQUIRE(instance_ != nullptr);
 }
 
-PluginInstance::~PluginInstance() { plugin_api().destroy(instance_); }
+PluginInstance::~PluginInstance() {
+    plugin_api().destroy(instance_);
+}
 
 CallResult PluginInstance::get_settings(const char *tenant) {
     char *json = nullptr;

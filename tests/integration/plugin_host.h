@@ -35,7 +35,7 @@ struct CallResult {
 CallResult take_error(wisepay_status status, wisepay_error *error);
 
 class TestHost {
-public:
+  public:
     TestHost();
     const wisepay_host *table() const { return &host_; }
 
@@ -45,7 +45,7 @@ public:
     // Makes register_page answer with `status` from now on.
     void refuse_registration(wisepay_status status) { refuse_with_ = status; }
 
-private:
+  private:
     static void on_log(void *host_data, wisepay_log_level level, const char *message);
     static wisepay_status on_register(void *host_data, const wisepay_page *page);
 
@@ -64,7 +64,7 @@ std::string make_config(const std::string &database_path,
                         const std::string &extra = "");
 
 class PluginInstance {
-public:
+  public:
     // Creates an instance; REQUIREs success.
     PluginInstance(TestHost &host, const std::string &config);
     ~PluginInstance();
@@ -88,7 +88,7 @@ public:
     CallResult test_connection(const char *tenant, const char *typed_key = nullptr,
                                std::uint32_t deadline_ms = 0);
 
-private:
+  private:
     wisepay_instance *instance_ = nullptr;
 };
 

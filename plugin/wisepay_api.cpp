@@ -1,0 +1,318 @@
+#include "plugin/wisepay_api.h"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include <boost/json.hpp>
+#include <random>
+#include <thread>
+
+#include "plugin/email.h"
+#include "plugin/error.h"
+#include "plugin/version.h"
+
+namespace wisepay {
+namespace {
+
+namespace json = boost::json;
+namespace beast_http = boost::beast::http;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr const char *kSsoSessionsPath = "/api/integrations/deskdirector/v1/sso-sessions";
+constexpr const char *kMerchantPath = "/api/integrations/deskdirector/v1/merchant";
+constexpr int kMaxAttempts = 4;
+constexpr milliseconds kBaseBackoff{100};
+constexpr milliseconds kMaxBackoff{2000};
+constexpr std::chrono::seconds kMaxRetryAfter{30};
+
+std::string random_hex(std::size_t bytes) {
+    std::vector<unsigned char> raw(bytes);
+    if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
+        throw Error(WISEPAY_E_INTERNAL, "random_failure", "Could not make a request id.");
+    }
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : raw) {
+        out.push_back(kDigits[b >> 4]);
+        out.push_back(kDigits[b & 0x0F]);
+    }
+    return out;
+}
+
+// Full jitter (a random wait up to the exponential bound) spreads the
+// retries of many clients that failed at the same moment.
+milliseconds backoff(int attempt) {
+    thread_local std::minstd_rand rng(
+        static_cast<unsigned>(std::hash<std::thread::id>{}(std::this_thread::get_id()) ^
+                              static_cast<unsigned>(Clock::now().time_since_epoch().count())));
+    const auto bound = std::min(kMaxBackoff, kBaseBackoff * (1 << (attempt - 1)));
+    std::uniform_int_distribution<long> pick(bound.count() / 4, bound.count());
+    return milliseconds(pick(rng));
+}
+
+Error unavailable(const char *code, const std::string &message) {
+    return Error(WISEPAY_E_UNAVAILABLE, code, message);
+}
+
+Error untrusted(const char *code) {
+    return Error(WISEPAY_E_UPSTREAM_INVALID, code,
+                 "Wise-Pay gave an answer the portal cannot use. Please try again later; if it "
+                 "keeps happening, contact your service provider.");
+}
+
+const char *const kTryLater =
+    "Wise-Pay is not responding right now. Please try again in a few minutes.";
+
+std::string error_code_of(const std::string &body) {
+    boost::system::error_code ec;
+    const json::value doc = json::parse(body, ec);
+    if (ec || !doc.is_object())
+        return "";
+    const json::value *error = doc.get_object().if_contains("error");
+    if (!error || !error->is_object())
+        return "";
+    const json::value *code = error->get_object().if_contains("code");
+    return code && code->is_string() ? std::string(code->get_string()) : "";
+}
+
+std::string registration_url_of(const std::string &body) {
+    boost::system::error_code ec;
+    const json::value doc = json::parse(body, ec);
+    if (ec || !doc.is_object())
+        return "";
+    const json::value *error = doc.get_object().if_contains("error");
+    if (!error || !error->is_object())
+        return "";
+    const json::value *url = error->get_object().if_contains("registration_url");
+    return url && url->is_string() ? std::string(url->get_string()) : "";
+}
+
+// Maps the answers every call shares. Wise-Pay's own message text is never
+// used: a provider's error can echo the key back.
+[[noreturn]] void throw_common_failure(const http::Response &r) {
+    if (r.status == 401) {
+        throw Error(WISEPAY_E_KEY_REJECTED, "api_key_rejected",
+                    "Wise-Pay rejected the API key. An administrator needs to copy the key again "
+                    "from Wise-Pay (Configure > Merchants > Integrations > Desk Director > "
+                    "Display) and save it.");
+    }
+    if (r.status == 403 && error_code_of(r.body) == "integration_disabled") {
+        throw Error(WISEPAY_E_UPSTREAM_DISABLED, "wisepay_integration_disabled",
+                    "The Desk Director integration is switched off in Wise-Pay. An administrator "
+                    "can switch it on under Configure > Merchants > Integrations > Desk Director.");
+    }
+    if (r.status == 429) {
+        throw unavailable("wisepay_rate_limited", kTryLater);
+    }
+    if (r.status == 502 || r.status == 503 || r.status == 504) {
+        throw unavailable("wisepay_unavailable", kTryLater);
+    }
+    if (r.status >= 500) {
+        throw unavailable("wisepay_server_error", kTryLater);
+    }
+    throw untrusted("wisepay_unexpected_status");
+}
+
+json::object parse_answer(const http::Response &r) {
+    boost::system::error_code ec;
+    json::parse_options options;
+    options.max_depth = 8;
+    json::value doc = json::parse(r.body, ec, {}, options);
+    if (ec || !doc.is_object()) {
+        throw untrusted("wisepay_malformed_answer");
+    }
+    return std::move(doc.get_object());
+}
+
+// "Bearer <key>", built in a buffer sized up front so that no reallocation
+// leaves a copy of the key behind.
+std::string bearer(const SecretBytes &api_key) {
+    std::string value;
+    value.reserve(7 + api_key.size());
+    value.append("Bearer ").append(api_key.view());
+    return value;
+}
+
+// The request's header values hold the key; they are wiped when it goes.
+struct WipeHeadersOnExit {
+    http::Request &request;
+    ~WipeHeadersOnExit() {
+        for (auto &[name, value] : request.headers)
+            OPENSSL_cleanse(value.data(), value.size());
+    }
+};
+
+bool retryable_status(unsigned status) {
+    return status == 429 || status == 502 || status == 503 || status == 504;
+}
+
+}  // namespace
+
+WisePayApi::WisePayApi(const Config &config, const Logger &log)
+    : config_(config),
+      log_(log),
+      portal_(config.wisepay_portal),
+      client_(http::ClientOptions{config.ca_file, config.allow_insecure_http,
+                                  std::string("wisepay-deskdirector-plugin/") + kPluginVersion}) {}
+
+http::Response WisePayApi::call(const http::Request &request, Deadline deadline, const char *what) {
+    for (int attempt = 1;; ++attempt) {
+        std::chrono::milliseconds wait{0};
+        try {
+            http::Response response = client_.send(request, deadline);
+            if (!retryable_status(response.status) || attempt == kMaxAttempts) {
+                return response;
+            }
+            wait = backoff(attempt);
+            if (response.status == 429 && !response.retry_after.empty()) {
+                // Retry-After in seconds; an HTTP date is treated as "later".
+                char *end = nullptr;
+                const long seconds = std::strtol(response.retry_after.c_str(), &end, 10);
+                wait = (end && *end == '\0' && seconds >= 0)
+                           ? std::chrono::duration_cast<milliseconds>(
+                                 std::min(std::chrono::seconds(seconds), kMaxRetryAfter))
+                           : std::chrono::duration_cast<milliseconds>(kMaxRetryAfter);
+            }
+            if (Clock::now() + wait >= deadline) {
+                return response;  // no time for another try: the caller maps the answer
+            }
+            log_.info(std::string(what) + ": Wise-Pay answered " + std::to_string(response.status) +
+                      ", retrying (attempt " + std::to_string(attempt + 1) + ")");
+        } catch (const http::TransportError &e) {
+            const bool retryable = e.failure() == http::Failure::kConnect ||
+                                   e.failure() == http::Failure::kConnectionLost;
+            log_.warning(std::string(what) + ": " + e.what());
+            if (!retryable || attempt == kMaxAttempts ||
+                Clock::now() + backoff(attempt) >= deadline) {
+                switch (e.failure()) {
+                    case http::Failure::kTimeout:
+                        throw unavailable("wisepay_timeout", kTryLater);
+                    case http::Failure::kConnect:
+                        throw unavailable("wisepay_unreachable", kTryLater);
+                    case http::Failure::kTls:
+                        throw unavailable("wisepay_tls_failed",
+                                          "The portal could not establish a trusted connection "
+                                          "to Wise-Pay. Please contact your service provider.");
+                    case http::Failure::kConnectionLost:
+                        throw unavailable("wisepay_connection_lost", kTryLater);
+                    case http::Failure::kBodyTooLarge:
+                        throw untrusted("wisepay_answer_too_large");
+                    case http::Failure::kProtocol:
+                        throw untrusted("wisepay_malformed_answer");
+                    case http::Failure::kRefused:
+                        throw Error(WISEPAY_E_CONFIG, "insecure_wisepay_url",
+                                    "The Wise-Pay URL in the plugin config is not https.");
+                }
+                throw unavailable("wisepay_unreachable", kTryLater);
+            }
+            wait = backoff(attempt);
+        }
+        std::this_thread::sleep_until(std::min(deadline, Clock::now() + wait));
+    }
+}
+
+SsoSession WisePayApi::create_sso_session(const SecretBytes &api_key,
+                                          const SsoSessionRequest &request, Deadline deadline) {
+    json::object invoice{{"id", request.invoice_id}};
+    if (!request.invoice_number.empty())
+        invoice["number"] = request.invoice_number;
+    json::object body{{"payer_email", request.payer_email}, {"invoice", std::move(invoice)}};
+    if (!request.return_url.empty())
+        body["return_url"] = request.return_url;
+
+    http::Request post;
+    post.method = beast_http::verb::post;
+    post.url = config_.wisepay_base;
+    post.url.target = config_.wisepay_base.target + kSsoSessionsPath;
+    // emplace_back moves the key's buffer in; an initializer list would copy it.
+    post.headers.reserve(4);
+    post.headers.emplace_back("Authorization", bearer(api_key));
+    post.headers.emplace_back("Accept", "application/json");
+    post.headers.emplace_back("Content-Type", "application/json");
+    // One id for every retry of this click, so Wise-Pay makes one session.
+    post.headers.emplace_back("Idempotency-Key", random_hex(16));
+    post.body = json::serialize(body);
+
+    const WipeHeadersOnExit wipe{post};
+    const http::Response response = call(post, deadline, "sign-in session");
+    if (response.status == 404 && error_code_of(response.body) == "payer_not_found") {
+        Error refusal(WISEPAY_E_PAYER_NOT_FOUND, "payer_not_found",
+                      "Wise-Pay has no payer with your email address (" + request.payer_email +
+                          "), so you cannot be signed in there. Register as a payer in Wise-Pay "
+                          "with this email address, or ask your service provider for help.");
+        // Only a link on the portal itself is passed on: anything else
+        // would let an answer point users at an arbitrary site.
+        const auto link = parse_url(registration_url_of(response.body));
+        if (link && link->scheme == portal_.scheme && link->host == portal_.host &&
+            link->port == portal_.port) {
+            refusal.with_help_url(registration_url_of(response.body));
+        }
+        throw refusal;
+    }
+    if (response.status != 200) {
+        throw_common_failure(response);
+    }
+
+    const json::object answer = parse_answer(response);
+    const json::value *redirect = answer.if_contains("redirect_url");
+    const json::value *expires = answer.if_contains("expires_at");
+    const json::value *payer = answer.if_contains("payer_email");
+    if (!redirect || !redirect->is_string() || !expires || !expires->is_number() || !payer ||
+        !payer->is_string()) {
+        throw untrusted("wisepay_malformed_answer");
+    }
+    if (!same_email(payer->get_string(), request.payer_email)) {
+        log_.warning("sign-in session: Wise-Pay answered for a different payer; refused");
+        throw untrusted("wisepay_payer_mismatch");
+    }
+    const auto url = parse_url(redirect->get_string());
+    const bool scheme_ok =
+        url && (url->is_https() || config_.allow_insecure_http) && url->scheme == portal_.scheme;
+    if (!url || !scheme_ok || url->host != portal_.host || url->port != portal_.port) {
+        log_.warning("sign-in session: Wise-Pay's redirect is not on the portal " + portal_.scheme +
+                     "://" + portal_.authority() + "; refused");
+        throw untrusted("wisepay_untrusted_redirect");
+    }
+    SsoSession session;
+    session.redirect_url = std::string(redirect->get_string());
+    boost::system::error_code ec;
+    session.expires_at = expires->to_number<std::int64_t>(ec);
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    if (ec || session.expires_at <= now) {
+        throw untrusted("wisepay_session_expired");
+    }
+    return session;
+}
+
+Merchant WisePayApi::get_merchant(const SecretBytes &api_key, Deadline deadline) {
+    http::Request get;
+    get.method = beast_http::verb::get;
+    get.url = config_.wisepay_base;
+    get.url.target = config_.wisepay_base.target + kMerchantPath;
+    get.headers.reserve(2);
+    get.headers.emplace_back("Authorization", bearer(api_key));
+    get.headers.emplace_back("Accept", "application/json");
+    const WipeHeadersOnExit wipe{get};
+    const http::Response response = call(get, deadline, "merchant check");
+    if (response.status != 200) {
+        throw_common_failure(response);
+    }
+    const json::object answer = parse_answer(response);
+    const json::value *merchant = answer.if_contains("merchant");
+    const json::value *enabled = answer.if_contains("integration_enabled");
+    if (!merchant || !merchant->is_object() || !enabled || !enabled->is_bool()) {
+        throw untrusted("wisepay_malformed_answer");
+    }
+    const json::value *id = merchant->get_object().if_contains("id");
+    const json::value *name = merchant->get_object().if_contains("name");
+    if (!id || !id->is_string() || !name || !name->is_string()) {
+        throw untrusted("wisepay_malformed_answer");
+    }
+    return Merchant{std::string(id->get_string()), std::string(name->get_string()),
+                    enabled->get_bool()};
+}
+
+}  // namespace wisepay

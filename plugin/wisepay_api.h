@@ -1,0 +1,63 @@
+// Everything the plugin knows about Wise-Pay's API: paths, headers, bodies,
+// answers and how each maps to a plugin error. docs/wisepay-api.md is the
+// prose version of this file; a change of contract touches only these two.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "plugin/config.h"
+#include "plugin/http_client.h"
+#include "plugin/logger.h"
+#include "plugin/secret.h"
+
+namespace wisepay {
+
+struct SsoSessionRequest {
+    std::string payer_email;
+    std::string invoice_id;
+    std::string invoice_number;  // "" when the host gave none
+    std::string return_url;      // "" when the host gave none
+};
+
+// A sign-in session Wise-Pay created. The URL is a credential: it goes
+// straight to the host and is never logged, cached or stored.
+struct SsoSession {
+    std::string redirect_url;
+    std::int64_t expires_at = 0;  // Unix seconds
+};
+
+struct Merchant {
+    std::string id;
+    std::string name;
+    bool integration_enabled = false;
+};
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+class WisePayApi {
+  public:
+    WisePayApi(const Config &config, const Logger &log);
+
+    // POST .../sso-sessions, with retries within the deadline. Checks the
+    // answer (redirect on the portal, same payer, not expired) and throws
+    // Error with the plugin's own code and message on any refusal or fault.
+    SsoSession create_sso_session(const SecretBytes &api_key, const SsoSessionRequest &request,
+                                  Deadline deadline);
+
+    // GET .../merchant: whether the key is accepted, and whose it is.
+    Merchant get_merchant(const SecretBytes &api_key, Deadline deadline);
+
+    http::Client::PoolStats pool_stats() const { return client_.pool_stats(); }
+
+  private:
+    http::Response call(const http::Request &request, Deadline deadline, const char *what);
+
+    const Config &config_;
+    const Logger &log_;
+    Url portal_;
+    http::Client client_;
+};
+
+}  // namespace wisepay
