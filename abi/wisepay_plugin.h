@@ -7,8 +7,10 @@
  * How a host uses the plugin
  * --------------------------
  *   void *so = dlopen("libwisepay_plugin.so", RTLD_NOW | RTLD_LOCAL);
- *   wisepay_plugin_entry_fn entry =
- *       (wisepay_plugin_entry_fn)dlsym(so, WISEPAY_PLUGIN_ENTRY_SYMBOL);
+ *   void *symbol = dlsym(so, WISEPAY_PLUGIN_ENTRY_SYMBOL);
+ *   wisepay_plugin_entry_fn entry;
+ *   memcpy(&entry, &symbol, sizeof entry);  (ISO C has no cast from an
+ *                                            object to a function pointer)
  *   const wisepay_plugin_api *api = entry(WISEPAY_ABI_VERSION);
  *   if (!api) { ... the plugin does not speak this host's ABI ... }
  *   api->create(&host, config, strlen(config), &instance, &err);

@@ -64,61 +64,68 @@ Error untrusted(const char *code) {
 const char *const kTryLater =
     "Wise-Pay is not responding right now. Please try again in a few minutes.";
 
-std::string error_code_of(const std::string &body) {
+// The parts of an error body the plugin uses; Wise-Pay's message is not one.
+struct ErrorBody {
+    std::string code;
+    std::string registration_url;
+};
+
+ErrorBody read_error_body(std::string_view body) {
+    ErrorBody out;
     boost::system::error_code ec;
-    const json::value doc = json::parse(body, ec);
+    json::parse_options options;
+    options.max_depth = 8;
+    const json::value doc = json::parse(body, ec, {}, options);
     if (ec || !doc.is_object())
-        return "";
+        return out;
     const json::value *error = doc.get_object().if_contains("error");
     if (!error || !error->is_object())
-        return "";
-    const json::value *code = error->get_object().if_contains("code");
-    return code && code->is_string() ? std::string(code->get_string()) : "";
+        return out;
+    const json::object &fields = error->get_object();
+    if (const json::value *code = fields.if_contains("code"); code && code->is_string()) {
+        out.code = std::string(code->get_string());
+    }
+    if (const json::value *url = fields.if_contains("registration_url"); url && url->is_string()) {
+        out.registration_url = std::string(url->get_string());
+    }
+    return out;
 }
 
-std::string registration_url_of(const std::string &body) {
-    boost::system::error_code ec;
-    const json::value doc = json::parse(body, ec);
-    if (ec || !doc.is_object())
-        return "";
-    const json::value *error = doc.get_object().if_contains("error");
-    if (!error || !error->is_object())
-        return "";
-    const json::value *url = error->get_object().if_contains("registration_url");
-    return url && url->is_string() ? std::string(url->get_string()) : "";
+bool same_origin(const Url &a, const Url &b) {
+    return a.scheme == b.scheme && a.host == b.host && a.port == b.port;
 }
 
 // Maps the answers every call shares. Wise-Pay's own message text is never
 // used: a provider's error can echo the key back.
-[[noreturn]] void throw_common_failure(const http::Response &r) {
-    if (r.status == 401) {
+[[noreturn]] void throw_common_failure(unsigned status, std::string_view body) {
+    if (status == 401) {
         throw Error(WISEPAY_E_KEY_REJECTED, "api_key_rejected",
                     "Wise-Pay rejected the API key. An administrator needs to copy the key again "
                     "from Wise-Pay (Configure > Merchants > Integrations > Desk Director > "
                     "Display) and save it.");
     }
-    if (r.status == 403 && error_code_of(r.body) == "integration_disabled") {
+    if (status == 403 && read_error_body(body).code == "integration_disabled") {
         throw Error(WISEPAY_E_UPSTREAM_DISABLED, "wisepay_integration_disabled",
                     "The Desk Director integration is switched off in Wise-Pay. An administrator "
                     "can switch it on under Configure > Merchants > Integrations > Desk Director.");
     }
-    if (r.status == 429) {
+    if (status == 429) {
         throw unavailable("wisepay_rate_limited", kTryLater);
     }
-    if (r.status == 502 || r.status == 503 || r.status == 504) {
+    if (status == 502 || status == 503 || status == 504) {
         throw unavailable("wisepay_unavailable", kTryLater);
     }
-    if (r.status >= 500) {
+    if (status >= 500) {
         throw unavailable("wisepay_server_error", kTryLater);
     }
     throw untrusted("wisepay_unexpected_status");
 }
 
-json::object parse_answer(const http::Response &r) {
+json::object parse_answer(std::string_view body) {
     boost::system::error_code ec;
     json::parse_options options;
     options.max_depth = 8;
-    json::value doc = json::parse(r.body, ec, {}, options);
+    json::value doc = json::parse(body, ec, {}, options);
     if (ec || !doc.is_object()) {
         throw untrusted("wisepay_malformed_answer");
     }
@@ -142,6 +149,12 @@ struct WipeHeadersOnExit {
             OPENSSL_cleanse(value.data(), value.size());
     }
 };
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
 
 bool retryable_status(unsigned status) {
     return status == 429 || status == 502 || status == 503 || status == 504;
@@ -212,6 +225,55 @@ http::Response WisePayApi::call(const http::Request &request, Deadline deadline,
     }
 }
 
+SsoSession read_sso_session_answer(unsigned status, std::string_view body,
+                                   std::string_view asked_email, const AnswerRules &rules) {
+    if (status == 404) {
+        const ErrorBody error = read_error_body(body);
+        if (error.code == "payer_not_found") {
+            Error refusal(WISEPAY_E_PAYER_NOT_FOUND, "payer_not_found",
+                          "Wise-Pay has no payer with your email address (" +
+                              std::string(asked_email) +
+                              "), so you cannot be signed in there. Register as a payer in "
+                              "Wise-Pay with this email address, or ask your service provider "
+                              "for help.");
+            // Only a link on the portal itself is passed on: anything else
+            // would let an answer point users at an arbitrary site.
+            const auto link = parse_url(error.registration_url);
+            if (link && same_origin(*link, rules.portal)) {
+                refusal.with_help_url(error.registration_url);
+            }
+            throw refusal;
+        }
+    }
+    if (status != 200) {
+        throw_common_failure(status, body);
+    }
+
+    const json::object answer = parse_answer(body);
+    const json::value *redirect = answer.if_contains("redirect_url");
+    const json::value *expires = answer.if_contains("expires_at");
+    const json::value *payer = answer.if_contains("payer_email");
+    if (!redirect || !redirect->is_string() || !expires || !expires->is_number() || !payer ||
+        !payer->is_string()) {
+        throw untrusted("wisepay_malformed_answer");
+    }
+    if (!same_email(payer->get_string(), asked_email)) {
+        throw untrusted("wisepay_payer_mismatch");
+    }
+    const auto url = parse_url(redirect->get_string());
+    if (!url || !same_origin(*url, rules.portal) || (!url->is_https() && !rules.allow_http)) {
+        throw untrusted("wisepay_untrusted_redirect");
+    }
+    SsoSession session;
+    session.redirect_url = std::string(redirect->get_string());
+    boost::system::error_code ec;
+    session.expires_at = expires->to_number<std::int64_t>(ec);
+    if (ec || session.expires_at <= rules.now_unix) {
+        throw untrusted("wisepay_session_expired");
+    }
+    return session;
+}
+
 SsoSession WisePayApi::create_sso_session(const SecretBytes &api_key,
                                           const SsoSessionRequest &request, Deadline deadline) {
     json::object invoice{{"id", request.invoice_id}};
@@ -236,55 +298,8 @@ SsoSession WisePayApi::create_sso_session(const SecretBytes &api_key,
 
     const WipeHeadersOnExit wipe{post};
     const http::Response response = call(post, deadline, "sign-in session");
-    if (response.status == 404 && error_code_of(response.body) == "payer_not_found") {
-        Error refusal(WISEPAY_E_PAYER_NOT_FOUND, "payer_not_found",
-                      "Wise-Pay has no payer with your email address (" + request.payer_email +
-                          "), so you cannot be signed in there. Register as a payer in Wise-Pay "
-                          "with this email address, or ask your service provider for help.");
-        // Only a link on the portal itself is passed on: anything else
-        // would let an answer point users at an arbitrary site.
-        const auto link = parse_url(registration_url_of(response.body));
-        if (link && link->scheme == portal_.scheme && link->host == portal_.host &&
-            link->port == portal_.port) {
-            refusal.with_help_url(registration_url_of(response.body));
-        }
-        throw refusal;
-    }
-    if (response.status != 200) {
-        throw_common_failure(response);
-    }
-
-    const json::object answer = parse_answer(response);
-    const json::value *redirect = answer.if_contains("redirect_url");
-    const json::value *expires = answer.if_contains("expires_at");
-    const json::value *payer = answer.if_contains("payer_email");
-    if (!redirect || !redirect->is_string() || !expires || !expires->is_number() || !payer ||
-        !payer->is_string()) {
-        throw untrusted("wisepay_malformed_answer");
-    }
-    if (!same_email(payer->get_string(), request.payer_email)) {
-        log_.warning("sign-in session: Wise-Pay answered for a different payer; refused");
-        throw untrusted("wisepay_payer_mismatch");
-    }
-    const auto url = parse_url(redirect->get_string());
-    const bool scheme_ok =
-        url && (url->is_https() || config_.allow_insecure_http) && url->scheme == portal_.scheme;
-    if (!url || !scheme_ok || url->host != portal_.host || url->port != portal_.port) {
-        log_.warning("sign-in session: Wise-Pay's redirect is not on the portal " + portal_.scheme +
-                     "://" + portal_.authority() + "; refused");
-        throw untrusted("wisepay_untrusted_redirect");
-    }
-    SsoSession session;
-    session.redirect_url = std::string(redirect->get_string());
-    boost::system::error_code ec;
-    session.expires_at = expires->to_number<std::int64_t>(ec);
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-    if (ec || session.expires_at <= now) {
-        throw untrusted("wisepay_session_expired");
-    }
-    return session;
+    return read_sso_session_answer(response.status, response.body, request.payer_email,
+                                   AnswerRules{portal_, config_.allow_insecure_http, unix_now()});
 }
 
 Merchant WisePayApi::get_merchant(const SecretBytes &api_key, Deadline deadline) {
@@ -297,10 +312,14 @@ Merchant WisePayApi::get_merchant(const SecretBytes &api_key, Deadline deadline)
     get.headers.emplace_back("Accept", "application/json");
     const WipeHeadersOnExit wipe{get};
     const http::Response response = call(get, deadline, "merchant check");
-    if (response.status != 200) {
-        throw_common_failure(response);
+    return read_merchant_answer(response.status, response.body);
+}
+
+Merchant read_merchant_answer(unsigned status, std::string_view body) {
+    if (status != 200) {
+        throw_common_failure(status, body);
     }
-    const json::object answer = parse_answer(response);
+    const json::object answer = parse_answer(body);
     const json::value *merchant = answer.if_contains("merchant");
     const json::value *enabled = answer.if_contains("integration_enabled");
     if (!merchant || !merchant->is_object() || !enabled || !enabled->is_bool()) {

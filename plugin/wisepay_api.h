@@ -36,6 +36,20 @@ struct Merchant {
 
 using Deadline = std::chrono::steady_clock::time_point;
 
+// What an answer must satisfy to be trusted.
+struct AnswerRules {
+    Url portal;               // redirects and links must be on this origin
+    bool allow_http = false;  // plain http redirects (local demos only)
+    std::int64_t now_unix = 0;
+};
+
+// Reading Wise-Pay's answers. Pure functions (no I/O), so every rule can be
+// tested and fuzzed directly. They throw Error with the plugin's own code
+// for every refusal, fault and untrusted answer.
+SsoSession read_sso_session_answer(unsigned status, std::string_view body,
+                                   std::string_view asked_email, const AnswerRules &rules);
+Merchant read_merchant_answer(unsigned status, std::string_view body);
+
 class WisePayApi {
   public:
     WisePayApi(const Config &config, const Logger &log);

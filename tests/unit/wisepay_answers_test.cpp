@@ -1,0 +1,106 @@
+// The rules for trusting Wise-Pay's answers, without a network.
+#include <catch2/catch.hpp>
+
+#include "plugin/error.h"
+#include "plugin/wisepay_api.h"
+
+using namespace wisepay;
+
+namespace {
+
+AnswerRules portal_rules(bool allow_http = false) {
+    return AnswerRules{*parse_url("https://pay.example.com"), allow_http, 1'800'000'000};
+}
+
+std::string session_body(const std::string &redirect, long long expires = 1'800'000'120,
+                         const std::string &payer = "pat@customer.example") {
+    return "{\"redirect_url\":\"" + redirect + "\",\"expires_at\":" + std::to_string(expires) +
+           ",\"payer_email\":\"" + payer + "\"}";
+}
+
+Error refusal(unsigned status, const std::string &body, const AnswerRules &rules = portal_rules()) {
+    try {
+        read_sso_session_answer(status, body, "pat@customer.example", rules);
+    } catch (const Error &e) {
+        return e;
+    }
+    FAIL("answer was trusted: " << status << " " << body);
+    return Error(WISEPAY_OK, "", "");
+}
+
+}  // namespace
+
+TEST_CASE("a good answer gives the session") {
+    const SsoSession s = read_sso_session_answer(
+        200, session_body("https://pay.example.com/sso?t=1", 1'800'000'120, "PAT@customer.example"),
+        " pat@customer.example", portal_rules());
+    CHECK(s.redirect_url == "https://pay.example.com/sso?t=1");
+    CHECK(s.expires_at == 1'800'000'120);
+}
+
+TEST_CASE("redirects off the portal, or over plain http, are refused") {
+    for (const char *bad : {"https://evil.example/sso", "https://pay.example.com:8443/sso",
+                            "http://pay.example.com/sso", "https://pay.example.com.evil.example/",
+                            "https://user@pay.example.com/", "javascript:alert(1)", "/relative"}) {
+        INFO(bad);
+        CHECK(refusal(200, session_body(bad)).code() == "wisepay_untrusted_redirect");
+    }
+    // Plain http passes only where the config allowed it, on the portal origin.
+    AnswerRules http_portal{*parse_url("http://127.0.0.1:9000"), true, 1'800'000'000};
+    CHECK(read_sso_session_answer(200, session_body("http://127.0.0.1:9000/sso"),
+                                  "pat@customer.example", http_portal)
+              .redirect_url == "http://127.0.0.1:9000/sso");
+}
+
+TEST_CASE("answers for another payer, expired, or malformed are refused") {
+    CHECK(refusal(200, session_body("https://pay.example.com/s", 1'800'000'120, "eve@example.com"))
+              .code() == "wisepay_payer_mismatch");
+    CHECK(refusal(200, session_body("https://pay.example.com/s", 1'799'999'999)).code() ==
+          "wisepay_session_expired");
+    for (const char *bad :
+         {"", "{", "[]", "null", "{\"redirect_url\":1}",
+          "{\"redirect_url\":\"https://pay.example.com/\",\"expires_at\":\"soon\","
+          "\"payer_email\":\"pat@customer.example\"}"}) {
+        INFO(bad);
+        CHECK(refusal(200, bad).code() == "wisepay_malformed_answer");
+    }
+}
+
+TEST_CASE("error answers map to the plugin's own codes, never Wise-Pay's text") {
+    CHECK(refusal(401, "{\"error\":{\"message\":\"bad key wp_live_x\"}}").code() ==
+          "api_key_rejected");
+    CHECK(refusal(403, "{\"error\":{\"code\":\"integration_disabled\"}}").code() ==
+          "wisepay_integration_disabled");
+    CHECK(refusal(403, "{}").code() == "wisepay_unexpected_status");
+    CHECK(refusal(429, "").code() == "wisepay_rate_limited");
+    CHECK(refusal(503, "").code() == "wisepay_unavailable");
+    CHECK(refusal(500, "{\"error\":{\"message\":\"boom wp_live_x\"}}").code() ==
+          "wisepay_server_error");
+    CHECK(refusal(418, "").code() == "wisepay_unexpected_status");
+    const Error e = refusal(500, "{\"error\":{\"message\":\"boom wp_live_x\"}}");
+    CHECK(e.message().find("wp_live_x") == std::string::npos);
+}
+
+TEST_CASE("payer not found carries the registration link only when it is on the portal") {
+    Error e = refusal(404,
+                      "{\"error\":{\"code\":\"payer_not_found\",\"registration_url\":"
+                      "\"https://pay.example.com/register\"}}");
+    CHECK(e.status() == WISEPAY_E_PAYER_NOT_FOUND);
+    CHECK(e.help_url() == "https://pay.example.com/register");
+    e = refusal(404,
+                "{\"error\":{\"code\":\"payer_not_found\",\"registration_url\":"
+                "\"https://evil.example/register\"}}");
+    CHECK(e.help_url().empty());
+    CHECK(refusal(404, "{\"error\":{\"code\":\"not_found\"}}").code() ==
+          "wisepay_unexpected_status");
+}
+
+TEST_CASE("merchant answers are read strictly") {
+    const Merchant m = read_merchant_answer(
+        200, "{\"merchant\":{\"id\":\"m_1\",\"name\":\"Acme\"},\"integration_enabled\":true}");
+    CHECK(m.id == "m_1");
+    CHECK(m.name == "Acme");
+    CHECK(m.integration_enabled);
+    CHECK_THROWS_AS(read_merchant_answer(200, "{\"merchant\":{\"id\":\"m_1\"}}"), Error);
+    CHECK_THROWS_AS(read_merchant_answer(401, ""), Error);
+}
