@@ -20,10 +20,17 @@ Error storage_failure(const Logger &log, const storage::StorageError &e, const c
 }
 
 Error conflict(const SettingsRecord &current) {
-    std::string who = current.updated_by.empty() ? "someone else" : current.updated_by;
+    if (current.version == 0) {
+        // The admin's page named a version this tenant never had (another
+        // database, or a stale page from before a reset).
+        return Error(WISEPAY_E_CONFLICT, "settings_conflict",
+                     "These settings are not the ones you loaded: nothing is saved for this "
+                     "portal yet. Reload, then save again.");
+    }
     return Error(WISEPAY_E_CONFLICT, "settings_conflict",
-                 "These settings were changed by " + who + " at " + current.updated_at +
-                     " after you loaded them (now version " + std::to_string(current.version) +
+                 "These settings were changed by " + current.updated_by + " at " +
+                     current.updated_at + " after you loaded them (now version " +
+                     std::to_string(current.version) +
                      "). Reload to see their changes, then save again.");
 }
 

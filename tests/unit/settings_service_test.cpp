@@ -101,6 +101,11 @@ TEST_CASE("a stale version is a conflict that names who saved") {
     CHECK_THAT(e.message(), Catch::Contains("ann@example.com"));
     CHECK_FALSE(f.service.current("acme")->enabled);
     CHECK(error_of([&] { f.save(-1, "{}"); }).status() == WISEPAY_E_INVALID_ARGUMENT);
+
+    Fixture fresh;
+    Error never_saved = error_of([&] { fresh.save(3, R"({"enabled":false})"); });
+    CHECK(never_saved.status() == WISEPAY_E_CONFLICT);
+    CHECK_THAT(never_saved.message(), Catch::Contains("nothing is saved"));
 }
 
 TEST_CASE("the cache sees saves made through another connection") {
