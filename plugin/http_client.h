@@ -1,17 +1,17 @@
-// HTTPS client for server-to-server calls: Boost.Beast over OpenSSL, peer and
-// host name verification always on, a deadline per call covering connect,
-// TLS and the answer, and a keep-alive connection pool shared by all threads.
-// It knows nothing of Wise-Pay; retry policy belongs to the caller.
+// An HTTP/1.1 client for server-to-server calls: Boost.Beast over OpenSSL,
+// peer and host name verification always on, one deadline per call that
+// covers DNS, connect, TLS and the answer, and a keep-alive connection pool
+// shared by all threads. It knows nothing of any particular API; retry
+// policy belongs to the caller.
 #pragma once
 
 #include <boost/beast/http/verb.hpp>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -21,96 +21,98 @@ namespace wisepay::http {
 
 struct ClientOptions {
     std::string ca_file;            // empty: the system's CA store
-    bool allow_plain_http = false;  // http:// only when true (local demos)
-    std::string user_agent;
+    bool allow_plain_http = false;  // http:// URLs only when true (local demos)
+    std::string user_agent;         // sent on every request
     std::size_t max_response_body = 64 * 1024;
     std::size_t max_response_header = 16 * 1024;
-    std::size_t max_idle_per_origin = 16;
-    // Idle connections are dropped before a server would likely close them.
+    std::size_t max_idle_per_origin = 16;  // 0: no keep-alive pool
+    // Idle connections older than this are closed rather than reused, before
+    // a server would likely close them on its side.
     std::chrono::seconds idle_timeout{60};
 };
 
 struct Request {
     boost::beast::http::verb method = boost::beast::http::verb::get;
     Url url;
-    // Header values may hold secrets (Authorization); they are copied only
-    // into wiping buffers.
+    // May hold secrets (Authorization). The client copies them only into
+    // memory it wipes, and never puts them in an error message. Host,
+    // Content-Length, Transfer-Encoding and Connection are the client's own
+    // and refused here; a User-Agent given here replaces the configured one.
     std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;
+    std::string body;  // sent as-is, with Content-Length
 };
 
 struct Response {
     unsigned status = 0;
     std::string body;
-    std::string retry_after;
-    std::string content_type;
-    bool reused_connection = false;
+    std::string retry_after;         // the Retry-After header, "" when absent
+    std::string content_type;        // the Content-Type header, "" when absent
+    bool reused_connection = false;  // served on a pooled connection
     bool tls_session_resumed = false;
 };
 
 enum class Failure {
     kConnect,         // name resolution or TCP connect failed: nothing was sent
     kTls,             // handshake failed: untrusted certificate, wrong host name, protocol
-    kTimeout,         // the deadline passed
-    kConnectionLost,  // the connection broke before a complete answer
+    kTimeout,         // the deadline passed, in any phase
+    kConnectionLost,  // reset or EOF after the request was (maybe) sent, before a complete answer
     kProtocol,        // the answer is not valid HTTP
-    kBodyTooLarge,    // the answer's header or body is over its limit
-    kRefused,         // the request cannot be sent as asked (e.g. http without opt-in)
+    kBodyTooLarge,    // the answer's body or header is over its limit
+    kRefused,         // not sent: plain http without opt-in, or a malformed request
 };
 
-// A failure to get an answer. The message names the origin and the reason,
-// never a header value or a body.
+const char *to_string(Failure failure);
+
+// A failure to get a complete answer. what() names the origin, the phase and
+// the reason, for logs; it never holds a header value, a body or a target.
 class TransportError : public std::runtime_error {
   public:
-    TransportError(Failure failure, const std::string &message)
-        : std::runtime_error(message), failure_(failure) {}
+    TransportError(Failure failure, bool request_sent, const std::string &detail)
+        : std::runtime_error(detail), failure_(failure), request_sent_(request_sent) {}
     Failure failure() const { return failure_; }
+    // True when some of the request may have reached the server, so that
+    // repeating it could repeat its effect.
+    bool request_sent() const { return request_sent_; }
 
   private:
     Failure failure_;
+    bool request_sent_;
 };
 
 class Client {
   public:
-    // Builds the one TLS context every connection shares. No network I/O.
-    // Throws TransportError(kRefused) when the CA file cannot be loaded.
+    // Builds the one TLS context that every connection shares (tls_client,
+    // TLS 1.2 at least, peer verification). No network I/O. Throws
+    // TransportError(kRefused) when the CA file cannot be loaded.
     explicit Client(ClientOptions options);
+    // Closes pooled connections without a TLS close_notify; never blocks on
+    // the network. Must not run while a send() is in progress. It can wait
+    // for a name lookup that an earlier send() gave up on at its deadline
+    // (the system resolver cannot be interrupted).
     ~Client();
     Client(const Client &) = delete;
     Client &operator=(const Client &) = delete;
 
-    // Sends one request and reads one complete answer before `deadline`, on
-    // a pooled connection when one is idle, else a new one. A pooled
-    // connection that fails before any byte of the answer arrives is
-    // replaced by a new connection once (servers close idle connections
-    // without notice). Thread-safe; no lock is held during I/O.
+    // Sends one request and reads one complete answer, all before `deadline`,
+    // on an idle pooled connection to the same scheme, host and port if there
+    // is one, else on a new connection. If a pooled connection fails before
+    // any byte of the answer arrives (servers close idle connections without
+    // notice), the request is sent once more on a new connection; there are
+    // no other retries. Throws only TransportError (and std::bad_alloc).
+    // Thread-safe: no lock is held during I/O.
     Response send(const Request &request, std::chrono::steady_clock::time_point deadline);
 
     struct PoolStats {
-        std::size_t idle = 0;
-        std::uint64_t connects = 0;
-        std::uint64_t reuses = 0;
-        std::uint64_t tls_resumptions = 0;
+        std::size_t idle = 0;               // connections waiting in the pool now
+        std::uint64_t connects = 0;         // new connections made (TCP, and TLS if https)
+        std::uint64_t reuses = 0;           // requests sent on a pooled connection
+        std::uint64_t tls_resumptions = 0;  // new connections that resumed a TLS session
     };
     PoolStats pool_stats() const;
 
-    struct Connection;  // one socket (and TLS session) with its own io_context
-    class Tls;          // the shared TLS context and resumable sessions
-
   private:
-    std::unique_ptr<Connection> checkout(const std::string &origin);
-    void checkin(const std::string &origin, std::unique_ptr<Connection> connection);
-    std::unique_ptr<Connection> connect(const Url &url,
-                                        std::chrono::steady_clock::time_point deadline);
-    Response exchange(Connection &connection, const Request &request,
-                      std::chrono::steady_clock::time_point deadline, bool &answer_started,
-                      bool &keep_alive);
-
-    ClientOptions options_;
-    std::unique_ptr<Tls> tls_;
-    mutable std::mutex mutex_;
-    std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle_;
-    PoolStats stats_;
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace wisepay::http

@@ -1,0 +1,321 @@
+#include "plugin/http_connection.h"
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/system/system_error.hpp>
+#include <cstdint>
+#include <limits>
+#include <utility>
+
+#include "plugin/http_client.h"
+#include "plugin/tls_context.h"
+
+namespace wisepay::http {
+namespace {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using boost::system::error_code;
+using tcp = boost::asio::ip::tcp;
+
+bool is_timeout(const error_code &ec) {
+    return ec == beast::error::timeout;
+}
+
+Failure classify_read_error(const error_code &ec) {
+    if (is_timeout(ec))
+        return Failure::kTimeout;
+    if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit ||
+        ec == bhttp::error::buffer_overflow) {
+        return Failure::kBodyTooLarge;
+    }
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
+        return Failure::kConnectionLost;
+    }
+    if (ec.category() == bhttp::make_error_code(bhttp::error::bad_version).category()) {
+        return Failure::kProtocol;
+    }
+    // Reset, EOF, TLS truncation (stream_truncated) and TLS errors alike:
+    // the stream broke before the answer was complete.
+    return Failure::kConnectionLost;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Name resolution
+
+struct DnsResolver::Lookup {
+    net::io_context ioc{1};
+    tcp::resolver resolver{ioc};
+    bool done = false;
+    error_code ec;
+    tcp::resolver::results_type results;
+};
+
+DnsResolver::~DnsResolver() {
+    // Destroying a lookup's io_context joins the resolver's thread, which
+    // waits for the getaddrinfo call in progress. That is the price of not
+    // leaving a thread that runs this library's code behind an unload.
+    std::lock_guard lock(mutex_);
+    abandoned_.clear();
+}
+
+void DnsResolver::collect_finished() {
+    std::vector<std::shared_ptr<Lookup>> pending;
+    {
+        std::lock_guard lock(mutex_);
+        pending.swap(abandoned_);
+    }
+    if (pending.empty())
+        return;
+    std::vector<std::shared_ptr<Lookup>> still_running;
+    for (auto &lookup : pending) {
+        lookup->ioc.restart();
+        lookup->ioc.poll();
+        if (!lookup->done)
+            still_running.push_back(std::move(lookup));
+    }
+    pending.clear();  // finished ones: their threads are idle, joining is quick
+    if (!still_running.empty()) {
+        std::lock_guard lock(mutex_);
+        for (auto &lookup : still_running)
+            abandoned_.push_back(std::move(lookup));
+    }
+}
+
+tcp::resolver::results_type DnsResolver::resolve(const std::string &host, std::uint16_t port,
+                                                 Clock::time_point deadline) {
+    collect_finished();
+    auto lookup = std::make_shared<Lookup>();
+    Lookup *raw = lookup.get();  // the handler runs only inside raw->ioc
+    lookup->resolver.async_resolve(host, std::to_string(port),
+                                   [raw](error_code ec, tcp::resolver::results_type results) {
+                                       raw->ec = ec;
+                                       raw->results = std::move(results);
+                                       raw->done = true;
+                                   });
+    lookup->ioc.run_until(deadline);
+    if (!lookup->done) {
+        lookup->resolver.cancel();
+        lookup->ioc.restart();
+        lookup->ioc.poll();
+        if (!lookup->done) {
+            std::lock_guard lock(mutex_);
+            abandoned_.push_back(std::move(lookup));
+        }
+        throw TransportError(Failure::kTimeout, false,
+                             "resolving " + host + ": the deadline passed");
+    }
+    if (lookup->ec) {
+        throw TransportError(Failure::kConnect, false,
+                             "resolving " + host + " failed: " + lookup->ec.message());
+    }
+    if (lookup->results.empty()) {
+        throw TransportError(Failure::kConnect, false, "resolving " + host + " gave no address");
+    }
+    return std::move(lookup->results);
+}
+
+// ---------------------------------------------------------------------------
+// Running one asynchronous operation of a connection to completion or to the
+// deadline, on the calling thread.
+
+template <typename Initiate>
+error_code Connection::run(Clock::time_point deadline, Initiate &&initiate) {
+    error_code result;
+    bool done = false;
+    std::forward<Initiate>(initiate)([&result, &done](error_code ec, auto &&...) {
+        result = ec;
+        done = true;
+    });
+    ioc_.restart();
+    ioc_.run_until(deadline);
+    if (!done) {
+        // The stream's own expiry normally ends the operation with
+        // error::timeout at the deadline; this covers a race with it.
+        // Closing cancels whatever is pending, and running the handlers
+        // out means nothing refers to the caller's frame afterwards.
+        tcp().close();
+        ioc_.restart();
+        ioc_.run();
+        return beast::error::timeout;
+    }
+    return result;
+}
+
+beast::tcp_stream &Connection::tcp() {
+    return tls_ ? tls_->next_layer() : *plain_;
+}
+
+template <typename Operation>
+auto Connection::with_stream(Operation &&operation) {
+    if (tls_)
+        return operation(*tls_);
+    return operation(*plain_);
+}
+
+// ---------------------------------------------------------------------------
+
+std::unique_ptr<Connection> Connection::open(const Url &url, std::string origin, TlsContext *tls,
+                                             DnsResolver &dns, Clock::time_point deadline) {
+    const std::string where = url.authority();
+    std::unique_ptr<Connection> c(new Connection(std::move(origin)));
+
+    // An IP literal needs no lookup (and no thread for one).
+    error_code not_ip;
+    const net::ip::address address = net::ip::make_address(url.host, not_ip);
+    tcp::resolver::results_type endpoints;
+    if (not_ip)
+        endpoints = dns.resolve(url.host, url.port, deadline);
+
+    if (url.is_https()) {
+        try {
+            c->tls_.emplace(c->ioc_, tls->context());
+        } catch (const boost::system::system_error &e) {
+            throw TransportError(Failure::kTls, false,
+                                 "cannot make a TLS connection object: " + std::string(e.what()));
+        }
+        SSL *native = c->tls_->native_handle();
+        // SNI carries host names only (RFC 6066); an IP literal is checked
+        // against the certificate's IP addresses by the verify callback.
+        if (not_ip && SSL_set_tlsext_host_name(native, url.host.c_str()) != 1) {
+            throw TransportError(Failure::kTls, false, "cannot set SNI for " + where);
+        }
+        c->tls_->set_verify_mode(ssl::verify_peer);
+        c->tls_->set_verify_callback(ssl::host_name_verification(url.host));
+        tls->prepare(native, &c->origin_);
+    } else {
+        c->plain_.emplace(c->ioc_);
+    }
+
+    c->tcp().expires_at(deadline);
+    error_code ec = c->run(deadline, [&](auto handler) {
+        if (not_ip) {
+            c->tcp().async_connect(endpoints, std::move(handler));
+        } else {
+            c->tcp().async_connect(tcp::endpoint(address, url.port), std::move(handler));
+        }
+    });
+    if (ec) {
+        throw TransportError(is_timeout(ec) ? Failure::kTimeout : Failure::kConnect, false,
+                             "connecting to " + where + " failed: " + ec.message());
+    }
+    c->tcp().socket().set_option(tcp::no_delay(true), ec);  // best effort
+
+    if (c->tls_) {
+        c->tcp().expires_at(deadline);
+        ec = c->run(deadline, [&](auto handler) {
+            c->tls_->async_handshake(ssl::stream_base::client, std::move(handler));
+        });
+        if (ec) {
+            if (!is_timeout(ec))
+                tls->forget(c->origin_);
+            std::string reason = ec.message();
+            const long verify = SSL_get_verify_result(c->tls_->native_handle());
+            if (verify != X509_V_OK) {
+                reason += std::string(" (") + X509_verify_cert_error_string(verify) + ")";
+            }
+            throw TransportError(is_timeout(ec) ? Failure::kTimeout : Failure::kTls, false,
+                                 "TLS handshake with " + where + " failed: " + reason);
+        }
+        c->tls_session_resumed_ = SSL_session_reused(c->tls_->native_handle()) == 1;
+    }
+    c->tcp().expires_never();
+    return c;
+}
+
+Connection::~Connection() {
+    // No close_notify (it could block, and it tells a server nothing it
+    // needs); closing the socket is immediate. OpenSSL, though, treats a
+    // connection freed without one as broken and makes its session
+    // unresumable; after a complete answer it was not broken, so say it
+    // was shut down (nothing is sent). After a failure OpenSSL's rule stands.
+    if (tls_ && clean_) {
+        SSL_set_shutdown(tls_->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    }
+    if (tls_ || plain_) {
+        error_code ignored;
+        tcp().socket().close(ignored);
+    }
+}
+
+bool Connection::still_open() {
+    pollfd fd{};
+    fd.fd = tcp().socket().native_handle();
+    fd.events = POLLIN;
+    return fd.fd >= 0 && ::poll(&fd, 1, 0) == 0;
+}
+
+Answer Connection::exchange(const WireRequest &request, const Limits &limits,
+                            Clock::time_point deadline) {
+    reusable_ = false;
+    answer_started_ = false;
+    clean_ = false;
+
+    tcp().expires_at(deadline);
+    error_code ec = run(deadline, [&](auto handler) {
+        with_stream([&](auto &stream) { bhttp::async_write(stream, request, std::move(handler)); });
+    });
+    if (ec) {
+        // Some of it may have gone out: say so.
+        throw TransportError(is_timeout(ec) ? Failure::kTimeout : Failure::kConnectionLost, true,
+                             "sending to " + origin_ + " failed: " + ec.message());
+    }
+
+    const bool head = request.method() == bhttp::verb::head;
+    for (;;) {
+        // A fresh parser per message; the buffer is the connection's.
+        bhttp::response_parser<bhttp::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(
+            std::min<std::size_t>(limits.header, std::numeric_limits<std::uint32_t>::max())));
+        parser.body_limit(limits.body);
+        parser.skip(head);  // the answer to HEAD has a length but no body
+        const bool had_bytes = buffer_.size() != 0;
+        tcp().expires_at(deadline);
+        ec = run(deadline, [&](auto handler) {
+            with_stream([&](auto &stream) {
+                bhttp::async_read(stream, buffer_, parser, std::move(handler));
+            });
+        });
+        if (had_bytes || parser.got_some())
+            answer_started_ = true;
+        if (ec) {
+            throw TransportError(classify_read_error(ec), true,
+                                 "reading the answer from " + origin_ + " failed: " + ec.message());
+        }
+        auto &message = parser.get();
+        const unsigned status = message.result_int();
+        if (status >= 100 && status < 200 && status != 101)
+            continue;  // interim answer
+
+        Answer answer;
+        answer.status = status;
+        const auto retry_after = message[bhttp::field::retry_after];
+        answer.retry_after.assign(retry_after.data(), retry_after.size());
+        const auto content_type = message[bhttp::field::content_type];
+        answer.content_type.assign(content_type.data(), content_type.size());
+        answer.body = std::move(message.body());
+        // Reusable only when the answer allows keep-alive and nothing
+        // unasked follows it; a 101 would switch protocols.
+        reusable_ = parser.keep_alive() && buffer_.size() == 0 && status != 101;
+        clean_ = true;
+        tcp().expires_never();
+        return answer;
+    }
+}
+
+}  // namespace wisepay::http

@@ -1,0 +1,128 @@
+// One HTTP/1.1 connection (TLS or, for local demos, plain TCP) with its own
+// io_context, so that the thread that uses it drives exactly its operations,
+// each bounded by the caller's deadline. Not thread-safe: the pool hands a
+// connection to one thread at a time.
+#pragma once
+
+#include <openssl/crypto.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/fields.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plugin/url.h"
+#include "plugin/wiping_memory.h"
+
+namespace wisepay::http {
+
+class TlsContext;
+
+using Clock = std::chrono::steady_clock;
+
+// The request lives in wiping memory: its header fields hold the API key.
+using WireFields = boost::beast::http::basic_fields<WipingAllocator<char>>;
+using WireBody =
+    boost::beast::http::basic_string_body<char, std::char_traits<char>, WipingAllocator<char>>;
+using WireRequest = boost::beast::http::request<WireBody, WireFields>;
+
+struct Limits {
+    std::size_t header = 16 * 1024;
+    std::size_t body = 64 * 1024;
+};
+
+struct Answer {
+    unsigned status = 0;
+    std::string body;
+    std::string retry_after;
+    std::string content_type;
+};
+
+// Name resolution bounded by a deadline. The system resolver cannot be
+// interrupted, so a lookup that outlives its deadline is left to finish on
+// its own and collected later; the destructor waits for any still running.
+class DnsResolver {
+  public:
+    DnsResolver() = default;
+    ~DnsResolver();
+    DnsResolver(const DnsResolver &) = delete;
+    DnsResolver &operator=(const DnsResolver &) = delete;
+
+    // Throws TransportError: kTimeout, or kConnect when the name does not resolve.
+    boost::asio::ip::tcp::resolver::results_type resolve(const std::string &host,
+                                                         std::uint16_t port,
+                                                         Clock::time_point deadline);
+
+  private:
+    struct Lookup;
+    void collect_finished();
+
+    std::mutex mutex_;
+    std::vector<std::shared_ptr<Lookup>> abandoned_;
+};
+
+class Connection {
+  public:
+    // Connects to `url`'s origin before `deadline`: DNS (skipped for an IP
+    // literal), TCP and, with `tls` (required for https), a verified TLS
+    // handshake with SNI and session resumption. Throws TransportError:
+    // kConnect, kTls or kTimeout; nothing has been sent then.
+    static std::unique_ptr<Connection> open(const Url &url, std::string origin, TlsContext *tls,
+                                            DnsResolver &dns, Clock::time_point deadline);
+
+    // Closes the socket without a TLS close_notify: never blocks.
+    ~Connection();
+    Connection(const Connection &) = delete;
+    Connection &operator=(const Connection &) = delete;
+
+    // Writes `request` and reads one complete answer (skipping 1xx interim
+    // answers) before `deadline`. Throws TransportError; answer_started()
+    // then tells whether any byte of the answer had arrived. After a throw,
+    // or when reusable() is false, the connection must be dropped.
+    Answer exchange(const WireRequest &request, const Limits &limits, Clock::time_point deadline);
+
+    // The last answer was complete, allowed keep-alive and nothing follows it.
+    bool reusable() const { return reusable_; }
+    bool answer_started() const { return answer_started_; }
+    bool tls_session_resumed() const { return tls_session_resumed_; }
+    const std::string &origin() const { return origin_; }
+
+    // For an idle connection: false when the server has closed it or sent
+    // something unasked (readable socket), so it must not be reused.
+    bool still_open();
+
+    Clock::time_point idle_since;
+
+  private:
+    explicit Connection(std::string origin) : origin_(std::move(origin)) {}
+    boost::beast::tcp_stream &tcp();
+    template <typename Initiate>
+    boost::system::error_code run(Clock::time_point deadline, Initiate &&initiate);
+    template <typename Operation>
+    auto with_stream(Operation &&operation);
+
+    // Declared first, destroyed last: the streams use its services.
+    boost::asio::io_context ioc_{1};
+    const std::string origin_;  // also what TLS sessions are remembered under
+    std::optional<boost::asio::ssl::stream<boost::beast::tcp_stream>> tls_;
+    std::optional<boost::beast::tcp_stream> plain_;
+    boost::beast::flat_buffer buffer_;  // kept across answers
+    bool tls_session_resumed_ = false;
+    bool reusable_ = false;
+    bool answer_started_ = false;
+    bool clean_ = false;  // the last exchange ended with a complete answer
+};
+
+}  // namespace wisepay::http
