@@ -17,7 +17,8 @@ class WipingMemoryResource final : public boost::json::memory_resource {
     }
     void do_deallocate(void *p, std::size_t bytes, std::size_t align) override {
         OPENSSL_cleanse(p, bytes);
-        ::operator delete(p, std::align_val_t(align));  // unsized: clang lacks sized delete by default
+        // Unsized: clang does not enable sized deallocation by default.
+        ::operator delete(p, std::align_val_t(align));
     }
     bool do_is_equal(const boost::json::memory_resource &other) const noexcept override {
         return this == &other;
