@@ -3,7 +3,6 @@
 // (no exception crosses into the host), records stats, and turns failures
 // into wisepay_error objects.
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include <boost/json.hpp>
 
@@ -17,6 +16,7 @@
 
 #include "abi/wisepay_plugin.h"
 #include "plugin/error.h"
+#include "plugin/hex.h"
 #include "plugin/page_schema.h"
 #include "plugin/plugin.h"
 #include "plugin/settings_input.h"
@@ -42,17 +42,7 @@ bool struct_fits(const T *value, std::size_t v1_size) {
 }
 
 std::string new_correlation_id() {
-    unsigned char bytes[8];
-    if (RAND_bytes(bytes, sizeof bytes) != 1) {
-        return "unavailable";
-    }
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string id;
-    for (unsigned char b : bytes) {
-        id.push_back(kDigits[b >> 4]);
-        id.push_back(kDigits[b & 0x0F]);
-    }
-    return id;
+    return random_hex(8).value_or("unavailable");
 }
 
 // Copies strings into one malloc'd block after a fixed header, so that the

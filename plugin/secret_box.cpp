@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "plugin/error.h"
+#include "plugin/hex.h"
 
 namespace wisepay {
 namespace {
@@ -38,17 +39,6 @@ CipherCtx new_context() {
     return ctx;
 }
 
-std::string hex(const unsigned char *data, std::size_t size) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(size * 2);
-    for (std::size_t i = 0; i < size; ++i) {
-        out.push_back(kDigits[data[i] >> 4]);
-        out.push_back(kDigits[data[i] & 0x0F]);
-    }
-    return out;
-}
-
 }  // namespace
 
 MasterKey::MasterKey(SecretBytes key) : key_(std::move(key)) {
@@ -65,7 +55,7 @@ MasterKey::MasterKey(SecretBytes key) : key_(std::move(key)) {
     if (EVP_Digest(input.data(), input.size(), digest, &digest_size, EVP_sha256(), nullptr) != 1) {
         throw crypto_error("Could not derive the master key id.");
     }
-    id_ = hex(digest, 8);
+    id_ = to_hex(digest, 8);
 }
 
 Sealed seal(const MasterKey &key, std::string_view tenant_id, std::string_view plaintext) {

@@ -1,7 +1,6 @@
 #include "plugin/wisepay_api.h"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include <boost/json.hpp>
 #include <random>
@@ -9,6 +8,7 @@
 
 #include "plugin/email.h"
 #include "plugin/error.h"
+#include "plugin/hex.h"
 #include "plugin/version.h"
 
 namespace wisepay {
@@ -26,18 +26,13 @@ constexpr milliseconds kBaseBackoff{100};
 constexpr milliseconds kMaxBackoff{2000};
 constexpr std::chrono::seconds kMaxRetryAfter{30};
 
-std::string random_hex(std::size_t bytes) {
-    std::vector<unsigned char> raw(bytes);
-    if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
+// One per logical request: every retry of a click carries the same key.
+std::string idempotency_key() {
+    auto key = random_hex(16);
+    if (!key) {
         throw Error(WISEPAY_E_INTERNAL, "random_failure", "Could not make a request id.");
     }
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : raw) {
-        out.push_back(kDigits[b >> 4]);
-        out.push_back(kDigits[b & 0x0F]);
-    }
-    return out;
+    return *key;
 }
 
 // Full jitter (a random wait up to the exponential bound) spreads the
@@ -274,6 +269,19 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
     return session;
 }
 
+http::Request WisePayApi::request_to(boost::beast::http::verb method, const char *path,
+                                     const SecretBytes &api_key) const {
+    http::Request request;
+    request.method = method;
+    request.url = config_.wisepay_base;
+    request.url.target = config_.wisepay_base.target + path;
+    // emplace_back moves the key's buffer in; an initializer list would copy it.
+    request.headers.reserve(4);
+    request.headers.emplace_back("Authorization", bearer(api_key));
+    request.headers.emplace_back("Accept", "application/json");
+    return request;
+}
+
 SsoSession WisePayApi::create_sso_session(const SecretBytes &api_key,
                                           const SsoSessionRequest &request, Deadline deadline) {
     json::object invoice{{"id", request.invoice_id}};
@@ -283,17 +291,10 @@ SsoSession WisePayApi::create_sso_session(const SecretBytes &api_key,
     if (!request.return_url.empty())
         body["return_url"] = request.return_url;
 
-    http::Request post;
-    post.method = beast_http::verb::post;
-    post.url = config_.wisepay_base;
-    post.url.target = config_.wisepay_base.target + kSsoSessionsPath;
-    // emplace_back moves the key's buffer in; an initializer list would copy it.
-    post.headers.reserve(4);
-    post.headers.emplace_back("Authorization", bearer(api_key));
-    post.headers.emplace_back("Accept", "application/json");
+    http::Request post = request_to(beast_http::verb::post, kSsoSessionsPath, api_key);
     post.headers.emplace_back("Content-Type", "application/json");
     // One id for every retry of this click, so Wise-Pay makes one session.
-    post.headers.emplace_back("Idempotency-Key", random_hex(16));
+    post.headers.emplace_back("Idempotency-Key", idempotency_key());
     post.body = json::serialize(body);
 
     const WipeHeadersOnExit wipe{post};
@@ -303,13 +304,7 @@ SsoSession WisePayApi::create_sso_session(const SecretBytes &api_key,
 }
 
 Merchant WisePayApi::get_merchant(const SecretBytes &api_key, Deadline deadline) {
-    http::Request get;
-    get.method = beast_http::verb::get;
-    get.url = config_.wisepay_base;
-    get.url.target = config_.wisepay_base.target + kMerchantPath;
-    get.headers.reserve(2);
-    get.headers.emplace_back("Authorization", bearer(api_key));
-    get.headers.emplace_back("Accept", "application/json");
+    http::Request get = request_to(beast_http::verb::get, kMerchantPath, api_key);
     const WipeHeadersOnExit wipe{get};
     const http::Response response = call(get, deadline, "merchant check");
     return read_merchant_answer(response.status, response.body);

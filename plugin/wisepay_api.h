@@ -66,6 +66,9 @@ class WisePayApi {
     http::Client::PoolStats pool_stats() const { return client_.pool_stats(); }
 
   private:
+    // A request to `path` under the base URL, with the key and Accept set.
+    http::Request request_to(boost::beast::http::verb method, const char *path,
+                             const SecretBytes &api_key) const;
     http::Response call(const http::Request &request, Deadline deadline, const char *what);
 
     const Config &config_;

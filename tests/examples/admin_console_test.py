@@ -21,23 +21,10 @@ import tempfile
 import time
 import urllib.parse
 
+from harness import Server, check, summary
+
 DEMO_KEY = "wp_demo_3f9a7c2e41b8d6a5"
 PAGE = "/admin/integrations/wisepay"
-
-passed = 0
-failed = 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
-    return condition
-
 
 # ---------------------------------------------------------------------------
 # Reading the console's HTML
@@ -107,49 +94,6 @@ def text_of(page, element_id):
 # Running the console
 
 
-class Process:
-    """A server binary started with --port 0 --port-file, waited for."""
-
-    def __init__(self, argv, workdir, name):
-        self.name = name
-        self.port_file = os.path.join(workdir, name + ".port")
-        if os.path.exists(self.port_file):
-            os.unlink(self.port_file)
-        self.out = open(os.path.join(workdir, name + ".out"), "w+")
-        self.err = open(os.path.join(workdir, name + ".err"), "w+")
-        self.proc = subprocess.Popen(argv + ["--port", "0", "--port-file", self.port_file],
-                                     stdout=self.out, stderr=self.err)
-        self.port = None
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            if os.path.exists(self.port_file):
-                with open(self.port_file) as f:
-                    text = f.read().strip()
-                if text:
-                    self.port = int(text)
-                    break
-            time.sleep(0.05)
-        if self.port is None:
-            self.kill()
-            raise RuntimeError(f"{name} did not start; stderr: {self.logs()}")
-        self.origin = f"http://127.0.0.1:{self.port}"
-
-    def logs(self):
-        self.err.flush()
-        self.err.seek(0)
-        return self.err.read()
-
-    def stdout(self):
-        self.out.flush()
-        self.out.seek(0)
-        return self.out.read()
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
-
-
 class Browser:
     """One cookie jar against one console."""
 
@@ -196,7 +140,7 @@ class Browser:
 
 
 def start_console(binary, workdir, config_path, name):
-    return Process([binary, "--config-file", config_path, "--tenant", "demo"], workdir, name)
+    return Server([binary, "--config-file", config_path, "--tenant", "demo"], workdir, name)
 
 
 def write_config(path, tmp, base_url):
@@ -412,7 +356,7 @@ def check_click_through(binary, mock_binary, workdir):
     """Against the stand-in portal: test connection, Pat's redirect, Nora's refusal."""
     tmp = os.path.join(workdir, "e2e")
     os.mkdir(tmp)
-    mock = Process([mock_binary], tmp, "mock")
+    mock = Server([mock_binary], tmp, "mock")
     console = None
     try:
         config = os.path.join(tmp, "plugin-config.json")
@@ -484,8 +428,7 @@ def main():
                 path = os.path.join(workdir, name)
                 if os.path.exists(path):
                     print(f"--- {name}\n" + open(path).read()[-3000:])
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
+    return summary()
 
 
 if __name__ == "__main__":

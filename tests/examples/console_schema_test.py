@@ -8,20 +8,12 @@ Usage: console_schema_test.py ADMIN_CONSOLE EXTRA_FIELD_PLUGIN SCRATCH_DIR
 import http.cookiejar
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 
-results = {"passed": 0, "failed": 0}
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what)
-    results["passed" if condition else "failed"] += 1
-
+from harness import Server, check, summary
 
 def main():
     console_bin, plugin, scratch = sys.argv[1:4]
@@ -31,31 +23,22 @@ def main():
             json.dump({"database_path": os.path.join(tmp, "settings.db"),
                        "master_key": {"source": "hex", "value": "ab" * 32},
                        "wisepay_base_url": "https://127.0.0.1:9"}, f)
-        port_file = os.path.join(tmp, "port")
-        console = subprocess.Popen([console_bin, "--plugin", plugin, "--config-file", config,
-                                    "--port", "0", "--port-file", port_file],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        console = Server([console_bin, "--plugin", plugin, "--config-file", config], tmp,
+                         "console")
         try:
-            for _ in range(200):
-                if os.path.exists(port_file) and open(port_file).read().strip():
-                    break
-                time.sleep(0.05)
-            base = "http://127.0.0.1:%s" % open(port_file).read().strip()
+            base = console.origin
             opener = urllib.request.build_opener(
                 urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
             opener.open(base + "/login", data=urllib.parse.urlencode({"user": "ada"}).encode())
             page = opener.open(base + "/admin/integrations/wisepay").read().decode()
-            check('id="field-support_email"' in page, "the added field is rendered")
-            check("Support email" in page, "with its label")
-            check("Shown to payers who need help." in page, "and its help text")
-            check(page.index('id="field-enabled"') < page.index('id="field-support_email"'),
-                  "in the order the ui hints give")
-            check('id="field-api_key"' in page, "beside the plugin's own fields")
+            check("the added field is rendered", 'id="field-support_email"' in page)
+            check("with its label", "Support email" in page)
+            check("and its help text", "Shown to payers who need help." in page)
+            check("in the order the ui hints give", page.index('id="field-enabled"') < page.index('id="field-support_email"'))
+            check("beside the plugin's own fields", 'id="field-api_key"' in page)
         finally:
-            console.terminate()
-            console.wait(timeout=10)
-    print("%d passed, %d failed" % (results["passed"], results["failed"]))
-    return 1 if results["failed"] else 0
+            console.kill()
+    return summary()
 
 
 if __name__ == "__main__":

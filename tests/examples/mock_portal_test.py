@@ -17,54 +17,18 @@ import tempfile
 import time
 import urllib.parse
 
+from harness import Server, check, failures, summary
+
 API = "/api/integrations/deskdirector/v1"
 DEMO_KEY = "wp_demo_3f9a7c2e41b8d6a5"
 DISABLED_KEY = "wp_demo_disabled_8e1d0c5b7a"
 
-passed = 0
-failed = 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
-    return condition
-
-
-class Portal:
+class Portal(Server):
     """One running wisepay_mock_portal, on a kernel-chosen port."""
 
     def __init__(self, binary, workdir, name, *extra):
-        self.port_file = os.path.join(workdir, name + ".port")
-        self.out = open(os.path.join(workdir, name + ".out"), "w+")
-        self.err = open(os.path.join(workdir, name + ".err"), "w+")
-        self.proc = subprocess.Popen(
-            [binary, "--port", "0", "--port-file", self.port_file, *extra],
-            stdout=self.out, stderr=self.err)
-        self.port = None
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            if os.path.exists(self.port_file):
-                with open(self.port_file) as f:
-                    text = f.read().strip()
-                if text:
-                    self.port = int(text)
-                    break
-            time.sleep(0.05)
-        if self.port is None:
-            self.stop()
-            raise RuntimeError(f"{name} did not start; stderr: {self.logs()}")
-        self.base = f"http://127.0.0.1:{self.port}"
-
-    def logs(self):
-        self.err.flush()
-        self.err.seek(0)
-        return self.err.read()
+        super().__init__([binary, *extra], workdir, name, timeout=10)
+        self.base = self.origin
 
     def request(self, method, path, headers=None, body=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
@@ -93,9 +57,7 @@ class Portal:
         return status, res_headers, doc
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+        self.kill()
 
 
 def path_of(url):
@@ -278,14 +240,13 @@ def main():
             if redirect_url:
                 test_browser(portal, redirect_url)
             test_stop(portal)
-            if failed:
+            if failures():
                 print("portal stderr:\n" + portal.logs())
         finally:
             portal.stop()
         test_expiry(binary, workdir)
         test_flags(binary)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":
