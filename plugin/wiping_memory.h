@@ -12,13 +12,21 @@ namespace wisepay {
 
 class WipingMemoryResource final : public boost::json::memory_resource {
   private:
+    // Over-aligned requests take the aligned operators, the rest the plain
+    // ones, so that every pair of new and delete matches exactly.
+    static bool over_aligned(std::size_t align) { return align > __STDCPP_DEFAULT_NEW_ALIGNMENT__; }
     void *do_allocate(std::size_t bytes, std::size_t align) override {
-        return ::operator new(bytes, std::align_val_t(align));
+        return over_aligned(align) ? ::operator new(bytes, std::align_val_t(align))
+                                   : ::operator new(bytes);
     }
     void do_deallocate(void *p, std::size_t bytes, std::size_t align) override {
         OPENSSL_cleanse(p, bytes);
         // Unsized: clang does not enable sized deallocation by default.
-        ::operator delete(p, std::align_val_t(align));
+        if (over_aligned(align)) {
+            ::operator delete(p, std::align_val_t(align));
+        } else {
+            ::operator delete(p);
+        }
     }
     bool do_is_equal(const boost::json::memory_resource &other) const noexcept override {
         return this == &other;
