@@ -174,6 +174,8 @@ struct FakeWisePay::Impl {
     int fault_times = 0;
     std::chrono::milliseconds slow_delay{3000};
     std::vector<Request> requests;
+    bool keep_requests = true;
+    std::size_t requests_received = 0;
     std::string last_token;
     std::uint64_t next_connection_id = 0;
     std::map<std::uint64_t, int> open_connections;  // id -> descriptor, while not yet closed
@@ -305,7 +307,8 @@ void FakeWisePay::Impl::serve(std::uint64_t id, tcp::socket socket) {
                         message.body()};
         {
             std::lock_guard lock(mutex);
-            requests.push_back(request);
+            ++requests_received;
+            if (keep_requests) requests.push_back(request);
         }
         const Route route = route_of(request);
         const Fault taken = route == Route::kOther ? Fault::kNone : take_fault();
@@ -539,6 +542,16 @@ void FakeWisePay::set_slow_delay(std::chrono::milliseconds delay) {
 std::vector<FakeWisePay::Request> FakeWisePay::requests() const {
     std::lock_guard lock(impl_->mutex);
     return impl_->requests;
+}
+
+void FakeWisePay::keep_requests(bool keep) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->keep_requests = keep;
+}
+
+std::size_t FakeWisePay::requests_received() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->requests_received;
 }
 
 std::size_t FakeWisePay::connections_accepted() const {

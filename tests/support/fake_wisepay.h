@@ -87,7 +87,11 @@ class FakeWisePay {
     void set_fault(Fault fault, int times = -1);
     void set_slow_delay(std::chrono::milliseconds delay);
 
-    std::vector<Request> requests() const;     // every request received so far
+    std::vector<Request> requests() const;     // every request kept so far
+    // Long runs (soak tests, benchmarks) turn keeping off so that the fake's
+    // own memory stays flat; requests_received() counts either way.
+    void keep_requests(bool keep);
+    std::size_t requests_received() const;
     std::size_t connections_accepted() const;  // TCP connections accepted so far
     std::string last_redirect_token() const;   // the token of the last redirect_url sent
 
