@@ -2,7 +2,9 @@
 # Builds the fuzz targets with clang (ASan + UBSan over the plugin core) in
 # build-fuzz/ and runs each for FUZZ_SECONDS (default 60) from its seed
 # corpus. Any crash, leak or sanitizer report fails the run; the input is
-# kept in build-fuzz/artifacts/ to become a regression test.
+# kept in build-fuzz/artifacts/. To make it a regression test, fix the bug
+# and copy the input to tests/fuzz/corpus/<target>/regression-<what>: the
+# "fuzz: ... replay" tests replay every corpus file in each build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${FUZZ_SECONDS:-60}"
@@ -24,7 +26,7 @@ for target in settings_input config wisepay_answers invoice_request; do
        > build-fuzz/"$target".log 2>&1; then
     echo "ok   fuzz_$target: $(grep -o 'stat::number_of_executed_units: *[0-9]*' build-fuzz/"$target".log | grep -o '[0-9]*$') runs, no finding"
   else
-    echo "FAIL fuzz_$target: see build-fuzz/$target.log and build-fuzz/artifacts/"
+    echo "FAIL fuzz_$target: see build-fuzz/$target.log; the input is in build-fuzz/artifacts/"
     tail -30 build-fuzz/"$target".log
     failed=$((failed + 1))
   fi
