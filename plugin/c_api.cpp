@@ -212,6 +212,12 @@ void api_destroy(wisepay_instance *instance) {
 
 wisepay_status api_get_page_schema(wisepay_instance *instance, char **out_json,
                                    std::size_t *out_len, wisepay_error **out_error) {
+    // Like every call: outputs are reset first, so a refused call never
+    // leaves the host holding a stale pointer it might free.
+    if (out_json != nullptr)
+        *out_json = nullptr;
+    if (out_len != nullptr)
+        *out_len = 0;
     return guarded(instance, Stats::Call::kGetPageSchema, out_error, [&] {
         require(instance != nullptr, "invalid_instance", "The instance must not be NULL.");
         require(out_json != nullptr, "invalid_argument", "out_json must not be NULL.");
