@@ -8,7 +8,6 @@
 #include <string>
 
 #include "plugin/config.h"
-#include "plugin/logger.h"
 #include "plugin/settings_service.h"
 #include "plugin/wisepay_api.h"
 
@@ -25,9 +24,8 @@ struct InvoiceClick {
 
 class InvoiceLinks {
   public:
-    InvoiceLinks(SettingsService &settings, WisePayApi &api, const Config &config,
-                 const Logger &log)
-        : settings_(settings), api_(api), config_(config), log_(log) {}
+    InvoiceLinks(SettingsService &settings, WisePayApi &api, const Config &config)
+        : settings_(settings), api_(api), config_(config) {}
 
     // Refuses (throws Error) when the click is malformed, the integration is
     // disabled or has no key, or Wise-Pay refuses or fails; see
@@ -45,7 +43,6 @@ class InvoiceLinks {
     SettingsService &settings_;
     WisePayApi &api_;
     const Config &config_;
-    const Logger &log_;
 };
 
 }  // namespace wisepay

@@ -25,7 +25,7 @@ Plugin::Plugin(const Logger &log, std::string_view config_json)
       store_(open_store(log_, config_.database_path)),
       settings_(store_, master_key_, log_),
       wisepay_(config_, log_),
-      invoice_links_(settings_, wisepay_, config_, log_) {
+      invoice_links_(settings_, wisepay_, config_) {
     // The key now lives only in master_key_; the config's copy goes.
     OPENSSL_cleanse(config_.master_key.hex_value.data(), config_.master_key.hex_value.size());
     config_.master_key.hex_value.clear();

@@ -85,25 +85,23 @@ Error no_api_key_error() {
 
 std::shared_ptr<const SettingsRecord> SettingsService::current(const std::string &tenant_id) {
     try {
-        // A commit by any other connection moves data_version; then every
-        // cached row may be stale and the cache starts over.
-        const std::int64_t data_version = store_.data_version();
+        // A commit by anyone since this connection last looked may have made
+        // any cached row stale: drop them all. Saves are rare, reads are not.
+        watch_.check([&] {
+            std::unique_lock lock(cache_mutex_);
+            cache_.clear();
+            ++cache_epoch_;
+        });
+        std::uint64_t epoch = 0;
         {
-            std::lock_guard lock(cache_mutex_);
-            if (data_version != cache_data_version_) {
-                cache_.clear();
-                cache_data_version_ = data_version;
-            } else if (auto it = cache_.find(tenant_id); it != cache_.end()) {
+            std::shared_lock lock(cache_mutex_);
+            if (auto it = cache_.find(tenant_id); it != cache_.end()) {
                 return it->second;
             }
+            epoch = cache_epoch_;
         }
         auto record = std::make_shared<const SettingsRecord>(store_.load(tenant_id));
-        std::lock_guard lock(cache_mutex_);
-        // Only cache what is known current: if another commit landed while
-        // loading, the next call's data_version check starts over anyway.
-        if (data_version == cache_data_version_) {
-            cache_[tenant_id] = record;
-        }
+        remember(record, epoch);
         return record;
     } catch (const storage::StorageError &e) {
         throw storage_failure(log_, e, "read");
@@ -117,6 +115,7 @@ std::shared_ptr<const SettingsRecord> SettingsService::save(const SaveCommand &c
     SettingsPatch patch = parse_settings_patch(command.settings_json);
     std::string changes;
     try {
+        const std::uint64_t epoch = cache_epoch();
         auto written = std::make_shared<const SettingsRecord>(
             store_.save(command.tenant_id, command.actor, command.expected_version,
                         [&](const SettingsRecord &current) {
@@ -124,7 +123,7 @@ std::shared_ptr<const SettingsRecord> SettingsService::save(const SaveCommand &c
                             changes = planned.changes_json;
                             return planned;
                         }));
-        remember(written);
+        remember(written, epoch);
         log_.info("settings of tenant '" + command.tenant_id + "' saved by '" + command.actor +
                   "' as version " + std::to_string(written->version) + ": " +
                   describe_changes(changes));
@@ -136,11 +135,16 @@ std::shared_ptr<const SettingsRecord> SettingsService::save(const SaveCommand &c
     }
 }
 
-void SettingsService::remember(std::shared_ptr<const SettingsRecord> record) {
-    std::lock_guard lock(cache_mutex_);
-    // Our own commit does not move our connection's data_version, so the
-    // cache is updated by hand.
-    cache_[record->tenant_id] = std::move(record);
+void SettingsService::remember(std::shared_ptr<const SettingsRecord> record, std::uint64_t epoch) {
+    std::unique_lock lock(cache_mutex_);
+    if (epoch == cache_epoch_) {
+        cache_[record->tenant_id] = std::move(record);
+    }
+}
+
+std::uint64_t SettingsService::cache_epoch() {
+    std::shared_lock lock(cache_mutex_);
+    return cache_epoch_;
 }
 
 SecretBytes SettingsService::open_api_key(const SettingsRecord &record) const {

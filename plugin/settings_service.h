@@ -1,17 +1,19 @@
 // Reading and saving a tenant's Wise-Pay settings: validation, sealing of the
 // API key, optimistic concurrency, audit, and a cache that never serves a
-// stale row (it is checked against PRAGMA data_version on every read).
+// row older than the last commit before the read began (every read asks a
+// ChangeWatch whether anyone committed since).
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
 #include "plugin/error.h"
 #include "plugin/logger.h"
 #include "plugin/secret_box.h"
+#include "storage/change_watch.h"
 #include "storage/settings_store.h"
 
 namespace wisepay {
@@ -29,9 +31,11 @@ Error no_api_key_error();
 class SettingsService {
   public:
     SettingsService(storage::SettingsStore &store, const MasterKey &master_key, const Logger &log)
-        : store_(store), master_key_(master_key), log_(log) {}
+        : store_(store), master_key_(master_key), log_(log), watch_(store.path()) {}
 
-    // The tenant's settings as the row stands now (see get_settings in the ABI).
+    // The tenant's settings as the row stands now (see get_settings in the
+    // ABI). Thread-safe; a cached row costs one change check and a shared
+    // lock, and never waits for a save in progress.
     std::shared_ptr<const storage::SettingsRecord> current(const std::string &tenant_id);
 
     // Validates, seals and saves in one transaction. Throws Error for
@@ -47,14 +51,18 @@ class SettingsService {
     static std::string to_public_json(const storage::SettingsRecord &record);
 
   private:
-    void remember(std::shared_ptr<const storage::SettingsRecord> record);
+    // Caches `record` unless the cache was dropped since `epoch` was read:
+    // then a newer commit may exist and the row is not known current.
+    void remember(std::shared_ptr<const storage::SettingsRecord> record, std::uint64_t epoch);
+    std::uint64_t cache_epoch();
 
     storage::SettingsStore &store_;
     const MasterKey &master_key_;
     const Logger &log_;
 
-    std::mutex cache_mutex_;
-    std::int64_t cache_data_version_ = -1;
+    storage::ChangeWatch watch_;
+    std::shared_mutex cache_mutex_;
+    std::uint64_t cache_epoch_ = 0;  // counts the times the cache was dropped
     std::unordered_map<std::string, std::shared_ptr<const storage::SettingsRecord>> cache_;
 };
 

@@ -44,7 +44,7 @@ std::string utc_now_iso8601() {
     return text;
 }
 
-SettingsStore::SettingsStore(const std::string &path) : db_(open_database(path)) {}
+SettingsStore::SettingsStore(const std::string &path) : path_(path), db_(open_database(path)) {}
 
 SettingsRecord SettingsStore::load_locked(const std::string &tenant_id) {
     SQLite::Statement row(db_,
@@ -144,15 +144,6 @@ std::vector<AuditRecord> SettingsStore::audit_trail(const std::string &tenant_id
         return trail;
     } catch (const SQLite::Exception &e) {
         throw StorageError(std::string("cannot read audit trail: ") + e.what());
-    }
-}
-
-std::int64_t SettingsStore::data_version() {
-    std::lock_guard lock(mutex_);
-    try {
-        return db_.execAndGet("PRAGMA data_version").getInt64();
-    } catch (const SQLite::Exception &e) {
-        throw StorageError(std::string("cannot check for changed settings: ") + e.what());
     }
 }
 

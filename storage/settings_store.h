@@ -79,13 +79,14 @@ class SettingsStore {
     // Newest first, at most `limit` rows.
     std::vector<AuditRecord> audit_trail(const std::string &tenant_id, int limit);
 
-    // PRAGMA data_version: changes whenever another connection (in this or
-    // another process) commits, so a cache can tell it is stale cheaply.
-    std::int64_t data_version();
+    // The database file this store opened, for readers that keep their own
+    // connections to it (see ChangeWatch).
+    const std::string &path() const { return path_; }
 
   private:
     SettingsRecord load_locked(const std::string &tenant_id);
 
+    std::string path_;
     std::mutex mutex_;  // one connection, used by one thread at a time
     SQLite::Database db_;
 };

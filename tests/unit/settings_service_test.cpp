@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <cstring>
+#include <thread>
+#include <vector>
 
 #include "plugin/error.h"
 #include "plugin/settings_service.h"
@@ -119,4 +122,55 @@ TEST_CASE("the cache sees saves made through another connection") {
     CHECK(seen->api_key->last4 == "8888");
     // And the same row is served from cache while nothing changes.
     CHECK(f.service.current("acme") == seen);
+}
+
+TEST_CASE("after a save, this service and another on the same file both serve the new row") {
+    Fixture f;
+    storage::SettingsStore other_store(f.dir.file("settings.db"));
+    SettingsService other(other_store, f.key, f.log);
+    CHECK(other.current("acme")->version == 0);
+    f.save(0, R"({"api_key":"wp_live_SECRET_abcd1234"})");
+    CHECK(f.service.current("acme")->version == 1);
+    CHECK(other.current("acme")->version == 1);
+    other.save(SaveCommand{"acme", "bob", 1, R"({"enabled":true})"});
+    CHECK(f.service.current("acme")->enabled);
+    CHECK(other.current("acme")->enabled);
+}
+
+TEST_CASE("readers on many threads never see a row older than a save that finished first") {
+    Fixture f;
+    storage::SettingsStore writer_store(f.dir.file("settings.db"));
+    SettingsService writer(writer_store, f.key, f.log);
+    constexpr int kSaves = 60;
+    std::atomic<std::int64_t> finished{0};  // the newest version whose save returned
+    std::atomic<int> stale{0};
+    std::atomic<bool> done{false};
+
+    std::vector<std::thread> readers;
+    for (int i = 0; i < 6; ++i) {
+        readers.emplace_back([&, i] {
+            const std::string tenant = i % 2 == 0 ? "acme" : "globex";
+            while (!done) {
+                const std::int64_t before = finished.load();
+                const auto row = f.service.current("acme");
+                if (row->version < before)
+                    ++stale;
+                f.service.current(tenant);  // a second tenant keeps the cache busy
+            }
+        });
+    }
+    for (int v = 0; v < kSaves; ++v) {
+        writer.save(SaveCommand{"acme", "bob", v, v % 2 == 0 ? R"({"enabled":false})" : "{}"});
+        finished = v + 1;
+        // Saves interleaved with this service's own, which update its cache.
+        if (v % 10 == 9) {
+            f.save(++v, "{}");
+            finished = v + 1;
+        }
+    }
+    done = true;
+    for (auto &t : readers)
+        t.join();
+    CHECK(stale == 0);
+    CHECK(f.service.current("acme")->version == finished.load());
 }
