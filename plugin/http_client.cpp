@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <mutex>
 #include <new>
 #include <string_view>
@@ -115,11 +116,16 @@ struct Client::Impl {
     TlsContext tls;
     DnsResolver dns;
 
+    // Held only to move a connection in or out of `idle`: every click takes
+    // it twice, so nothing slow (a clock read, an allocation, a close) runs
+    // under it.
     mutable std::mutex mutex;
-    std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle;  // newest last
-    std::uint64_t connects = 0;
-    std::uint64_t reuses = 0;
-    std::uint64_t tls_resumptions = 0;
+    // Newest last. An origin's entry stays when it empties: there are few
+    // origins, and dropping it would free and allocate on every click.
+    std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
+    std::atomic<std::uint64_t> connects{0};
+    std::atomic<std::uint64_t> reuses{0};
+    std::atomic<std::uint64_t> tls_resumptions{0};
 };
 
 WireRequest Client::Impl::build(const Request &request) const {
@@ -170,22 +176,31 @@ std::unique_ptr<Connection> Client::Impl::checkout(const std::string &origin) {
     for (;;) {
         std::vector<std::unique_ptr<Connection>> stale;
         std::unique_ptr<Connection> candidate;
+        const auto now = Clock::now();
+        const auto self = std::this_thread::get_id();
         {
             std::lock_guard lock(mutex);
-            evict_stale_locked(Clock::now(), stale);
+            evict_stale_locked(now, stale);
             auto it = idle.find(origin);
             if (it != idle.end() && !it->second.empty()) {
-                candidate = std::move(it->second.back());
-                it->second.pop_back();
-                if (it->second.empty())
-                    idle.erase(it);
+                // The one this thread used last if it is idle, else the
+                // newest. Threads that keep their connection keep its TLS
+                // state in their core's cache, and the scheduler keeps each
+                // thread beside whatever wakes it; a shuffled pool showed as
+                // a hundred times more CPU migrations under load.
+                auto &connections = it->second;
+                auto mine = std::find_if(connections.rbegin(), connections.rend(),
+                                         [&](const auto &c) { return c->last_user == self; });
+                auto chosen = mine != connections.rend() ? std::prev(mine.base())
+                                                         : std::prev(connections.end());
+                candidate = std::move(*chosen);
+                connections.erase(chosen);
             }
         }
         stale.clear();  // closed outside the lock
         if (!candidate)
             return nullptr;
         if (candidate->still_open()) {
-            std::lock_guard lock(mutex);
             ++reuses;
             return candidate;
         }
@@ -201,6 +216,7 @@ void Client::Impl::checkin(std::unique_ptr<Connection> connection) {
     std::vector<std::unique_ptr<Connection>> stale;
     const auto now = Clock::now();
     connection->idle_since = now;
+    connection->last_user = std::this_thread::get_id();
     {
         std::lock_guard lock(mutex);
         evict_stale_locked(now, stale);
@@ -214,8 +230,7 @@ void Client::Impl::checkin(std::unique_ptr<Connection> connection) {
 
 void Client::Impl::evict_stale_locked(Clock::time_point now,
                                       std::vector<std::unique_ptr<Connection>> &out) {
-    for (auto it = idle.begin(); it != idle.end();) {
-        auto &connections = it->second;
+    for (auto &[origin, connections] : idle) {
         for (auto c = connections.begin(); c != connections.end();) {
             if (now - (*c)->idle_since >= options.idle_timeout) {
                 out.push_back(std::move(*c));
@@ -224,7 +239,6 @@ void Client::Impl::evict_stale_locked(Clock::time_point now,
                 ++c;
             }
         }
-        it = connections.empty() ? idle.erase(it) : std::next(it);
     }
 }
 
@@ -246,7 +260,6 @@ Response Client::Impl::send(const Request &request, Clock::time_point deadline) 
             if (!connection) {
                 connection =
                     Connection::open(url, origin, url.is_https() ? &tls : nullptr, dns, deadline);
-                std::lock_guard lock(mutex);
                 ++connects;
                 if (connection->tls_session_resumed())
                     ++tls_resumptions;

@@ -21,6 +21,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "plugin/url.h"
@@ -103,7 +104,10 @@ class Connection {
     // something unasked (readable socket), so it must not be reused.
     bool still_open();
 
+    // Kept by the pool: when the connection went idle, and which thread used
+    // it last (that thread gets it back first, see Client::checkout).
     Clock::time_point idle_since;
+    std::thread::id last_user;
 
   private:
     explicit Connection(std::string origin) : origin_(std::move(origin)) {}
