@@ -29,6 +29,8 @@ if [ "$write_docs" = 1 ]; then
   {
     cat bench/benchmarks-header.md
     echo
+    echo "## The last run"
+    echo
     cat "$table"
   } > docs/benchmarks.md
   echo "wrote docs/benchmarks.md"
