@@ -135,6 +135,40 @@ wisepay_status test_key(Saved &s, const wisepay_test_request &request, wisepay_e
     return status;
 }
 
+// Puts each bad value in its field of an otherwise valid click, one field at
+// a time (the invoice id and number both get `invoice_text`); every click
+// must be refused.
+void check_each_invoice_field_refused(Saved &s, const std::string &tenant, const std::string &email,
+                                      const std::string &invoice_text,
+                                      const std::string &return_url) {
+    for (int field = 0; field < 5; ++field) {
+        INFO("invoice field " << field);
+        wisepay_invoice_request request = invoice_request();
+        if (field == 0)
+            request.tenant_id = tenant.c_str();
+        if (field == 1)
+            request.user_email = email.c_str();
+        if (field == 2)
+            request.invoice_id = invoice_text.c_str();
+        if (field == 3)
+            request.invoice_number = invoice_text.c_str();
+        if (field == 4)
+            request.return_url = return_url.c_str();
+        wisepay_error *error = nullptr;
+        check_refused(click(s, request, &error), error, {WISEPAY_E_INVALID_ARGUMENT});
+    }
+}
+
+// `create` with this config is refused and gives no instance.
+void check_create_refused(Saved &s, const std::string &config) {
+    wisepay_instance *instance = nullptr;
+    wisepay_error *error = nullptr;
+    check_refused(
+        plugin_api().create(s.host.table(), config.data(), config.size(), &instance, &error), error,
+        {WISEPAY_E_CONFIG, WISEPAY_E_INVALID_ARGUMENT});
+    CHECK(instance == nullptr);
+}
+
 }  // namespace
 
 TEST_CASE("hostile host: the entry refuses every ABI version but 1") {
@@ -379,38 +413,15 @@ TEST_CASE("hostile host: text that is not UTF-8 is refused in every string input
                       error, {WISEPAY_E_INVALID_ARGUMENT});
         CHECK(static_cast<void *>(out) == nullptr);
 
-        const std::string email = "pat" + bad + "@customer.example";
-        const std::string text = "inv" + bad;
-        const std::string url = "https://portal.example/" + bad;
-        for (int field = 0; field < 5; ++field) {
-            INFO("invoice field " << field);
-            wisepay_invoice_request request = invoice_request();
-            if (field == 0)
-                request.tenant_id = tenant.c_str();
-            if (field == 1)
-                request.user_email = email.c_str();
-            if (field == 2)
-                request.invoice_id = text.c_str();
-            if (field == 3)
-                request.invoice_number = text.c_str();
-            if (field == 4)
-                request.return_url = url.c_str();
-            error = nullptr;
-            check_refused(click(s, request, &error), error, {WISEPAY_E_INVALID_ARGUMENT});
-        }
+        check_each_invoice_field_refused(s, tenant, "pat" + bad + "@customer.example", "inv" + bad,
+                                         "https://portal.example/" + bad);
 
         const std::string typed_key = "wp_live_" + bad + "_0001";
         error = nullptr;
         check_refused(test_key(s, test_request(typed_key.data(), typed_key.size()), &error), error,
                       {WISEPAY_E_VALIDATION, WISEPAY_E_INVALID_ARGUMENT});
 
-        const std::string config = make_config(s.dir.file("other" + bad + ".db"));
-        wisepay_instance *instance = nullptr;
-        error = nullptr;
-        check_refused(
-            plugin_api().create(s.host.table(), config.data(), config.size(), &instance, &error),
-            error, {WISEPAY_E_CONFIG, WISEPAY_E_INVALID_ARGUMENT});
-        CHECK(instance == nullptr);
+        check_create_refused(s, make_config(s.dir.file("other" + bad + ".db")));
     }
     s.check_unchanged();
     // Nothing of it reached the log either: every line is still UTF-8 text
@@ -442,36 +453,14 @@ TEST_CASE("hostile host: 10 MB inputs are refused without harm") {
     check_refused(plugin_api().get_settings(s.plugin.raw(), huge.c_str(), &out, &error), error,
                   {WISEPAY_E_INVALID_ARGUMENT});
 
-    const std::string email = huge + "@customer.example";
-    const std::string url = "https://portal.example/" + huge;
-    for (int field = 0; field < 5; ++field) {
-        INFO("invoice field " << field);
-        wisepay_invoice_request request = invoice_request();
-        if (field == 0)
-            request.tenant_id = huge.c_str();
-        if (field == 1)
-            request.user_email = email.c_str();
-        if (field == 2)
-            request.invoice_id = huge.c_str();
-        if (field == 3)
-            request.invoice_number = huge.c_str();
-        if (field == 4)
-            request.return_url = url.c_str();
-        error = nullptr;
-        check_refused(click(s, request, &error), error, {WISEPAY_E_INVALID_ARGUMENT});
-    }
+    check_each_invoice_field_refused(s, huge, huge + "@customer.example", huge,
+                                     "https://portal.example/" + huge);
 
     error = nullptr;
     check_refused(test_key(s, test_request(huge.data(), huge.size()), &error), error,
                   {WISEPAY_E_VALIDATION, WISEPAY_E_INVALID_ARGUMENT});
 
-    const std::string huge_config = make_config(s.dir.file("other.db"), std::string(64, '7'),
-                                                "https://127.0.0.1:9", ",\"x\":\"" + huge + "\"");
-    wisepay_instance *instance = nullptr;
-    error = nullptr;
-    check_refused(plugin_api().create(s.host.table(), huge_config.data(), huge_config.size(),
-                                      &instance, &error),
-                  error, {WISEPAY_E_CONFIG, WISEPAY_E_INVALID_ARGUMENT});
-    CHECK(instance == nullptr);
+    check_create_refused(s, make_config(s.dir.file("other.db"), std::string(64, '7'),
+                                        "https://127.0.0.1:9", ",\"x\":\"" + huge + "\""));
     s.check_unchanged();
 }
