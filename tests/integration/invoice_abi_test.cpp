@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "tests/integration/plugin_host.h"
+#include "tests/integration/wired_plugin.h"
 #include "tests/support/fake_wisepay.h"
 #include "tests/support/temp_dir.h"
 
@@ -16,37 +17,6 @@ namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-const std::string kKey = "wp_live_INVOICEkeyBODY_4242";
-const std::string kPayer = "pat@customer.example";
-
-// A plugin instance wired to a fake Wise-Pay, with the key saved and enabled.
-struct Setup {
-    explicit Setup(FakeWisePay::Certificate certificate = FakeWisePay::Certificate::kValid,
-                   int deadline_ms = 2500)
-        : fake(certificate),
-          plugin(host, make_config(dir.file("settings.db"), std::string(64, '3'), fake.base_url(),
-                                   ",\"ca_file\":\"" + fake.ca_file() +
-                                       "\",\"deadline_ms\":" + std::to_string(deadline_ms))) {
-        fake.add_merchant(kKey, "Acme Payments");
-        fake.add_payer(kKey, kPayer);
-        const CallResult saved =
-            plugin.save("acme", "ann", 0, "{\"api_key\":\"" + kKey + "\",\"enabled\":true}");
-        INFO(saved.describe());
-        REQUIRE(saved.ok());
-    }
-
-    // Nothing the plugin said to the host or the user holds the key.
-    void check_no_key_leaked(const CallResult &r) const {
-        CHECK(r.message.find("INVOICEkeyBODY") == std::string::npos);
-        CHECK(host.all_logs().find("INVOICEkeyBODY") == std::string::npos);
-    }
-
-    FakeWisePay fake;
-    TempDir dir;
-    TestHost host;
-    PluginInstance plugin;
-};
 
 json::object redirect_of(const CallResult &r) {
     INFO(r.describe());
@@ -63,7 +33,7 @@ std::int64_t unix_now() {
 }  // namespace
 
 TEST_CASE("a payer's invoice click returns a single-use sign-in URL opened in a new tab") {
-    Setup s;
+    WiredPlugin s;
     const CallResult r = s.plugin.open_invoice("acme", kPayer.c_str(), "inv_1042", "INV-1042",
                                                "https://portal.example/invoices");
     auto redirect = redirect_of(r);
@@ -93,7 +63,7 @@ TEST_CASE("a payer's invoice click returns a single-use sign-in URL opened in a 
 }
 
 TEST_CASE("the email matches ignoring case and surrounding white space") {
-    Setup s;
+    WiredPlugin s;
     const CallResult r = s.plugin.open_invoice("acme", "  PAT@Customer.EXAMPLE \t");
     redirect_of(r);
     auto body = json::parse(s.fake.requests().at(0).body).as_object();
@@ -101,7 +71,7 @@ TEST_CASE("the email matches ignoring case and surrounding white space") {
 }
 
 TEST_CASE("clicks reuse one kept-alive connection") {
-    Setup s;
+    WiredPlugin s;
     for (int i = 0; i < 5; ++i)
         redirect_of(s.plugin.open_invoice("acme", kPayer.c_str()));
     CHECK(s.fake.requests().size() == 5);
@@ -109,7 +79,7 @@ TEST_CASE("clicks reuse one kept-alive connection") {
 }
 
 TEST_CASE("refusals before Wise-Pay is asked: no key, disabled, bad email") {
-    Setup s;
+    WiredPlugin s;
     CallResult r = s.plugin.open_invoice("globex", kPayer.c_str());
     CHECK(r.status == WISEPAY_E_NO_API_KEY);
     CHECK(r.code == "no_api_key");
@@ -138,7 +108,7 @@ TEST_CASE("refusals before Wise-Pay is asked: no key, disabled, bad email") {
 }
 
 TEST_CASE("a user who is not a Wise-Pay payer is refused with the registration link") {
-    Setup s;
+    WiredPlugin s;
     CallResult r = s.plugin.open_invoice("acme", "stranger@customer.example");
     CHECK(r.status == WISEPAY_E_PAYER_NOT_FOUND);
     CHECK(r.code == "payer_not_found");
@@ -170,7 +140,7 @@ TEST_CASE("a user who is not a Wise-Pay payer is refused with the registration l
 }
 
 TEST_CASE("a rejected key and a switched-off integration get their own codes") {
-    Setup s;
+    WiredPlugin s;
     REQUIRE(s.plugin.save("acme", "ann", 1, R"({"api_key":"wp_live_unknown_key_0000"})").ok());
     CallResult r = s.plugin.open_invoice("acme", kPayer.c_str());
     CHECK(r.status == WISEPAY_E_KEY_REJECTED);
@@ -210,7 +180,7 @@ TEST_CASE("each Wise-Pay fault gives its own code, within the deadline, without 
         {Fault::kPlainHttpRedirect, WISEPAY_E_UPSTREAM_INVALID, "wisepay_untrusted_redirect"},
         {Fault::kExpiredSession, WISEPAY_E_UPSTREAM_INVALID, "wisepay_session_expired"},
     };
-    Setup s;
+    WiredPlugin s;
     for (const Case &c : cases) {
         INFO("expected " << c.code);
         s.fake.set_fault(c.fault);
@@ -230,7 +200,7 @@ TEST_CASE("each Wise-Pay fault gives its own code, within the deadline, without 
 }
 
 TEST_CASE("a slow Wise-Pay is abandoned at the deadline") {
-    Setup s;
+    WiredPlugin s;
     s.fake.set_slow_delay(std::chrono::milliseconds(5000));
     s.fake.set_fault(Fault::kSlow);
     const auto started = Clock::now();
@@ -244,7 +214,7 @@ TEST_CASE("a slow Wise-Pay is abandoned at the deadline") {
 }
 
 TEST_CASE("transient failures are retried under one idempotency key") {
-    Setup s;
+    WiredPlugin s;
     s.fake.set_fault(Fault::kUnavailable, 2);
     redirect_of(s.plugin.open_invoice("acme", kPayer.c_str()));
     auto requests = s.fake.requests();
@@ -261,7 +231,7 @@ TEST_CASE("transient failures are retried under one idempotency key") {
 }
 
 TEST_CASE("429 is retried after Retry-After when the deadline allows, else reported") {
-    Setup s;
+    WiredPlugin s;
     s.fake.set_fault(Fault::kRateLimited, 1);
     const auto started = Clock::now();
     redirect_of(s.plugin.open_invoice("acme", kPayer.c_str(), "inv_1", nullptr, nullptr, 3000));
@@ -277,7 +247,7 @@ TEST_CASE("429 is retried after Retry-After when the deadline allows, else repor
 TEST_CASE("a certificate for another host or from an unknown CA is refused") {
     for (auto certificate :
          {FakeWisePay::Certificate::kWrongHostName, FakeWisePay::Certificate::kUnknownCa}) {
-        Setup s(certificate);
+        WiredPlugin s(certificate);
         const CallResult r = s.plugin.open_invoice("acme", kPayer.c_str());
         CHECK(r.status == WISEPAY_E_UNAVAILABLE);
         CHECK(r.code == "wisepay_tls_failed");
@@ -309,7 +279,7 @@ TEST_CASE("an unreachable Wise-Pay is reported as such, within the deadline") {
 }
 
 TEST_CASE("test connection checks the saved key or a typed one") {
-    Setup s;
+    WiredPlugin s;
     CallResult r = s.plugin.test_connection("acme");
     INFO(r.describe());
     REQUIRE(r.ok());
@@ -341,7 +311,7 @@ TEST_CASE("test connection checks the saved key or a typed one") {
 }
 
 TEST_CASE("stats count invoice clicks by outcome with latency percentiles") {
-    Setup s;
+    WiredPlugin s;
     redirect_of(s.plugin.open_invoice("acme", kPayer.c_str()));
     redirect_of(s.plugin.open_invoice("acme", kPayer.c_str()));
     s.plugin.open_invoice("acme", "stranger@customer.example");

@@ -19,9 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "tests/integration/plugin_host.h"
-#include "tests/support/fake_wisepay.h"
-#include "tests/support/temp_dir.h"
+#include "tests/integration/wired_plugin.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define WISEPAY_UNDER_ASAN 1
@@ -38,9 +36,6 @@ using namespace wisepay::test;
 namespace json = boost::json;
 
 namespace {
-
-const std::string kKey = "wp_live_SOAKkey_0001";
-const std::string kPayer = "pat@customer.example";
 
 // Bytes the process has allocated and not freed: the allocator's own count,
 // which unlike the resident size does not depend on when pages are returned.
@@ -104,16 +99,9 @@ TEST_CASE("100,000 invoice clicks: every answer right, and memory stops growing"
     constexpr long kWarmUp = 1'000;
     REQUIRE(clicks >= 10 * kWarmUp);
 
-    FakeWisePay fake;
-    fake.keep_requests(false);  // the fake's own memory must stay flat too
-    fake.add_merchant(kKey, "Acme Payments");
-    fake.add_payer(kKey, kPayer);
-    TempDir dir;
-    TestHost host;
-    PluginInstance plugin(
-        host, make_config(dir.file("settings.db"), std::string(64, '4'), fake.base_url(),
-                          ",\"ca_file\":\"" + fake.ca_file() + "\""));
-    REQUIRE(plugin.save("acme", "ann", 0, "{\"api_key\":\"" + kKey + "\",\"enabled\":true}").ok());
+    // The plugin's default deadline: a loaded sanitizer build may be slow.
+    WiredPlugin s(FakeWisePay::Certificate::kValid, 10'000);
+    s.fake.keep_requests(false);  // the fake's own memory must stay flat too
     const wisepay_plugin_api &api = plugin_api();
 
     Outcomes outcomes;
@@ -125,7 +113,7 @@ TEST_CASE("100,000 invoice clicks: every answer right, and memory stops growing"
         for (int t = 0; t < kThreads; ++t) {
             threads.emplace_back([&] {
                 for (long n = next++; n < to; n = next++)
-                    click(api, plugin.raw(), n, outcomes);
+                    click(api, s.plugin.raw(), n, outcomes);
             });
         }
         for (std::thread &thread : threads)
@@ -157,8 +145,8 @@ TEST_CASE("100,000 invoice clicks: every answer right, and memory stops growing"
     CHECK(outcomes.payer_not_found == clicks / 10);
     CHECK(outcomes.invalid_email == clicks / 10);
     // Only valid emails reach Wise-Pay, and each exactly once.
-    CHECK(fake.requests_received() == static_cast<std::size_t>(clicks - clicks / 10));
-    const json::object stats = json::parse(plugin.stats().json).as_object();
+    CHECK(s.fake.requests_received() == static_cast<std::size_t>(clicks - clicks / 10));
+    const json::object stats = json::parse(s.plugin.stats().json).as_object();
     CHECK(stats.at("calls").at("open_invoice").at("ok").to_number<long>() == outcomes.ok);
 
     // Memory stopped growing after the warm-up: within 1 MiB over the other
