@@ -115,7 +115,6 @@ std::shared_ptr<const SettingsRecord> SettingsService::save(const SaveCommand &c
     SettingsPatch patch = parse_settings_patch(command.settings_json);
     std::string changes;
     try {
-        const std::uint64_t epoch = cache_epoch();
         auto written = std::make_shared<const SettingsRecord>(
             store_.save(command.tenant_id, command.actor, command.expected_version,
                         [&](const SettingsRecord &current) {
@@ -123,7 +122,8 @@ std::shared_ptr<const SettingsRecord> SettingsService::save(const SaveCommand &c
                             changes = planned.changes_json;
                             return planned;
                         }));
-        remember(written, epoch);
+        // Not cached here: the commit moves the change watch, so the next
+        // read drops the cache and loads the row anyway.
         log_.info("settings of tenant '" + command.tenant_id + "' saved by '" + command.actor +
                   "' as version " + std::to_string(written->version) + ": " +
                   describe_changes(changes));
@@ -140,11 +140,6 @@ void SettingsService::remember(std::shared_ptr<const SettingsRecord> record, std
     if (epoch == cache_epoch_) {
         cache_[record->tenant_id] = std::move(record);
     }
-}
-
-std::uint64_t SettingsService::cache_epoch() {
-    std::shared_lock lock(cache_mutex_);
-    return cache_epoch_;
 }
 
 SecretBytes SettingsService::open_api_key(const SettingsRecord &record) const {

@@ -54,7 +54,6 @@ class SettingsService {
     // Caches `record` unless the cache was dropped since `epoch` was read:
     // then a newer commit may exist and the row is not known current.
     void remember(std::shared_ptr<const storage::SettingsRecord> record, std::uint64_t epoch);
-    std::uint64_t cache_epoch();
 
     storage::SettingsStore &store_;
     const MasterKey &master_key_;
