@@ -131,8 +131,11 @@ Config parse_config(std::string_view text) {
         if (!v->is_int64() && !v->is_uint64()) {
             throw config_error("\"deadline_ms\" must be a whole number of milliseconds.");
         }
-        const auto ms = v->to_number<std::int64_t>();
-        if (ms < 100 || ms > 120000) {
+        // A uint64 beyond int64's range does not convert; it is out of range
+        // like any other large value, not a reason to throw something else.
+        boost::system::error_code ec;
+        const auto ms = v->to_number<std::int64_t>(ec);
+        if (ec || ms < 100 || ms > 120000) {
             throw config_error("\"deadline_ms\" must be between 100 and 120000.");
         }
         config.deadline = std::chrono::milliseconds(ms);

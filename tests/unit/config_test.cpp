@@ -52,6 +52,13 @@ TEST_CASE("config errors name the setting at fault") {
     CHECK_THAT(config_error_of(config_with(",\"deadline_ms\":5")), Catch::Contains("deadline_ms"));
     CHECK_THAT(config_error_of(config_with(",\"deadline_ms\":\"fast\"")),
                Catch::Contains("deadline_ms"));
+    // Beyond int64 (found by fuzz_config): a range error, not a JSON library throw.
+    CHECK_THAT(config_error_of(config_with(",\"deadline_ms\":18446744073709551615")),
+               Catch::Contains("between 100 and 120000"));
+    CHECK_THAT(config_error_of(config_with(",\"deadline_ms\":-9223372036854775808")),
+               Catch::Contains("between 100 and 120000"));
+    CHECK_THAT(config_error_of(config_with(",\"deadline_ms\":2.5e3")),
+               Catch::Contains("whole number"));
     CHECK_THAT(config_error_of("{\"database_path\":\"d\"," + std::string(kKey) +
                                ",\"wisepay_base_url\":\"http://pay.example.com\"}"),
                Catch::Contains("must use https"));
