@@ -6,6 +6,7 @@
 #include <string>
 
 #include "bench/clients.h"
+#include "tests/support/plugin_config.h"
 
 namespace wisepay::bench {
 namespace {
@@ -34,10 +35,8 @@ const wisepay_plugin_api &plugin_api() {
 
 PluginClient::PluginClient(const Target &target, const std::string &database_path)
     : target_(target) {
-    const std::string config = "{\"database_path\":\"" + database_path +
-                               "\",\"master_key\":{\"source\":\"hex\",\"value\":\"" +
-                               std::string(64, '6') + "\"},\"wisepay_base_url\":\"" +
-                               target.base_url + "\",\"ca_file\":\"" + target.ca_file + "\"}";
+    const std::string config = test::plugin_config_json(
+        {database_path, std::string(64, '6'), target.base_url, target.ca_file});
     wisepay_host host{};
     host.struct_size = sizeof host;
     wisepay_error *error = nullptr;

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "tests/support/plugin_config.h"
+
 namespace wisepay::test {
 namespace {
 
@@ -114,9 +116,7 @@ std::vector<std::string> TestHost::registered_pages() const {
 
 std::string make_config(const std::string &database_path, const std::string &master_key_hex,
                         const std::string &base_url, const std::string &extra) {
-    return "{\"database_path\":\"" + database_path +
-           "\",\"master_key\":{\"source\":\"hex\",\"value\":\"" + master_key_hex +
-           "\"},\"wisepay_base_url\":\"" + base_url + "\"" + extra + "}";
+    return plugin_config_json({database_path, master_key_hex, base_url, ""}, extra);
 }
 
 PluginInstance::PluginInstance(TestHost &host, const std::string &config) {

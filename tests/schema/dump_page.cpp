@@ -6,6 +6,7 @@
 #include <string>
 
 #include "abi/wisepay_plugin.h"
+#include "tests/support/plugin_config.h"
 
 int main(int argc, char **argv) {
     if (argc != 3) {
@@ -23,10 +24,8 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "plugin does not speak ABI version %u\n", WISEPAY_ABI_VERSION);
         return 2;
     }
-    const std::string config = std::string("{\"database_path\":\"") + argv[2] +
-                               "\",\"master_key\":{\"source\":\"hex\",\"value\":\"" +
-                               std::string(64, '1') +
-                               "\"},\"wisepay_base_url\":\"https://127.0.0.1:9\"}";
+    const std::string config = wisepay::test::plugin_config_json(
+        {argv[2], std::string(64, '1'), "https://127.0.0.1:9", ""});
     wisepay_host host{};
     host.struct_size = sizeof host;
     wisepay_instance *instance = nullptr;

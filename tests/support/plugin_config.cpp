@@ -1,0 +1,19 @@
+#include "tests/support/plugin_config.h"
+
+#include <boost/json.hpp>
+
+namespace wisepay::test {
+
+std::string plugin_config_json(const PluginConfig &config, const std::string &extra) {
+    boost::json::object doc;
+    doc["database_path"] = config.database_path;
+    doc["master_key"] = {{"source", "hex"}, {"value", config.master_key_hex}};
+    doc["wisepay_base_url"] = config.base_url;
+    if (!config.ca_file.empty())
+        doc["ca_file"] = config.ca_file;
+    std::string text = boost::json::serialize(doc);
+    text.insert(text.size() - 1, extra);  // before the closing brace
+    return text;
+}
+
+}  // namespace wisepay::test

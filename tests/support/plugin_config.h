@@ -1,0 +1,21 @@
+// The host config JSON that tests and the benchmark hand to create(),
+// written by a JSON serializer so any path or URL is escaped correctly.
+#pragma once
+
+#include <string>
+
+namespace wisepay::test {
+
+struct PluginConfig {
+    std::string database_path;
+    std::string master_key_hex = std::string(64, '7');
+    std::string base_url = "https://127.0.0.1:9";
+    std::string ca_file;  // left out when empty
+};
+
+// The config document for `config`; `extra` (raw JSON members, each with a
+// leading comma, e.g. ",\"deadline_ms\":500") is appended inside the object
+// so a test can add settings or deliberately wrong ones.
+std::string plugin_config_json(const PluginConfig &config, const std::string &extra = "");
+
+}  // namespace wisepay::test
