@@ -8,6 +8,7 @@
 
 #include "tests/integration/plugin_host.h"
 #include "tests/support/fake_wisepay.h"
+#include "tests/support/plugin_config.h"
 #include "tests/support/temp_dir.h"
 
 using namespace wisepay::test;
@@ -63,9 +64,8 @@ TEST_CASE("8 threads clicking while settings change: every answer fits the setti
     fake.add_payer(kKeyWithPayer, kPayer);
     TempDir dir;
     TestHost host;
-    PluginInstance plugin(
-        host, make_config(dir.file("settings.db"), std::string(64, '5'), fake.base_url(),
-                          ",\"ca_file\":\"" + fake.ca_file() + "\""));
+    PluginInstance plugin(host, plugin_config_json({dir.file("settings.db"), std::string(64, '5'),
+                                                    fake.base_url(), fake.ca_file()}));
     REQUIRE(plugin.save("acme", "ann", 0, settings_for(State::kPayerKnown)).ok());
     const Span initial{Clock::now(), Clock::now(), State::kPayerKnown};
 

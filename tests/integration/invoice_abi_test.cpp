@@ -9,6 +9,7 @@
 #include "tests/integration/plugin_host.h"
 #include "tests/integration/wired_plugin.h"
 #include "tests/support/fake_wisepay.h"
+#include "tests/support/plugin_config.h"
 #include "tests/support/temp_dir.h"
 
 using namespace wisepay::test;
@@ -150,9 +151,8 @@ TEST_CASE("a rejected key and a switched-off integration get their own codes") {
     FakeWisePay off;
     TempDir dir;
     TestHost host;
-    PluginInstance plugin(host,
-                          make_config(dir.file("settings.db"), std::string(64, '3'), off.base_url(),
-                                      ",\"ca_file\":\"" + off.ca_file() + "\""));
+    PluginInstance plugin(host, plugin_config_json({dir.file("settings.db"), std::string(64, '3'),
+                                                    off.base_url(), off.ca_file()}));
     off.add_merchant(kKey, "Acme Payments", false);
     off.add_payer(kKey, kPayer);
     REQUIRE(plugin.save("acme", "ann", 0, "{\"api_key\":\"" + kKey + "\",\"enabled\":true}").ok());
@@ -266,9 +266,9 @@ TEST_CASE("an unreachable Wise-Pay is reported as such, within the deadline") {
         ca_file = dir.file("ca.pem");
         std::filesystem::copy_file(gone.ca_file(), ca_file);
     }
-    PluginInstance plugin(host, make_config(dir.file("settings.db"), std::string(64, '3'),
-                                            "https://127.0.0.1:" + std::to_string(closed_port),
-                                            ",\"ca_file\":\"" + ca_file + "\""));
+    PluginInstance plugin(
+        host, plugin_config_json({dir.file("settings.db"), std::string(64, '3'),
+                                  "https://127.0.0.1:" + std::to_string(closed_port), ca_file}));
     REQUIRE(plugin.save("acme", "ann", 0, "{\"api_key\":\"" + kKey + "\",\"enabled\":true}").ok());
     const auto started = Clock::now();
     const CallResult r =

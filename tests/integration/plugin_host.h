@@ -57,7 +57,8 @@ class TestHost {
 };
 
 // The config JSON for a plugin instance on `database_path`; `extra` is
-// appended inside the object (e.g. ",\"ca_file\":\"...\"").
+// appended inside the object (e.g. ",\"deadline_ms\":500"). A config with a
+// CA file: plugin_config_json (tests/support/plugin_config.h).
 std::string make_config(const std::string &database_path,
                         const std::string &master_key_hex = std::string(64, '7'),
                         const std::string &base_url = "https://127.0.0.1:9",

@@ -8,6 +8,7 @@
 
 #include "tests/integration/plugin_host.h"
 #include "tests/support/fake_wisepay.h"
+#include "tests/support/plugin_config.h"
 #include "tests/support/temp_dir.h"
 
 namespace wisepay::test {
@@ -19,9 +20,9 @@ struct WiredPlugin {
     explicit WiredPlugin(FakeWisePay::Certificate certificate = FakeWisePay::Certificate::kValid,
                          int deadline_ms = 2500)
         : fake(certificate),
-          plugin(host, make_config(dir.file("settings.db"), std::string(64, '3'), fake.base_url(),
-                                   ",\"ca_file\":\"" + fake.ca_file() +
-                                       "\",\"deadline_ms\":" + std::to_string(deadline_ms))) {
+          plugin(host, plugin_config_json({dir.file("settings.db"), std::string(64, '3'),
+                                           fake.base_url(), fake.ca_file()},
+                                          ",\"deadline_ms\":" + std::to_string(deadline_ms))) {
         fake.add_merchant(kKey, "Acme Payments");
         fake.add_payer(kKey, kPayer);
         const CallResult saved =

@@ -8,9 +8,9 @@ namespace wisepay::test {
 
 struct PluginConfig {
     std::string database_path;
-    std::string master_key_hex = std::string(64, '7');
-    std::string base_url = "https://127.0.0.1:9";
-    std::string ca_file;  // left out when empty
+    std::string master_key_hex;  // 64 hex digits
+    std::string base_url;        // wisepay_base_url
+    std::string ca_file;         // left out when empty
 };
 
 // The config document for `config`; `extra` (raw JSON members, each with a
