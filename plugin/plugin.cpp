@@ -26,6 +26,8 @@ Plugin::Plugin(const Logger &log, std::string_view config_json)
       settings_(store_, master_key_, log_),
       wisepay_(config_, log_),
       invoice_links_(settings_, wisepay_, config_) {
+    for (const std::string &note : store_.opening_notes())
+        log_.warning(note);
     // The key now lives only in master_key_; the config's copy goes.
     OPENSSL_cleanse(config_.master_key.hex_value.data(), config_.master_key.hex_value.size());
     config_.master_key.hex_value.clear();

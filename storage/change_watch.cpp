@@ -31,10 +31,7 @@ unsigned home_slot(std::size_t count) {
 
 }  // namespace
 
-ChangeWatch::ChangeWatch(std::string path, Method method, unsigned connections)
-    : path_(std::move(path)) {
-    if (method == Method::kWalIndex)
-        wal_index_ = WalIndexHeader::open(path_);
+ChangeWatch::ChangeWatch(std::string path, unsigned connections) : path_(std::move(path)) {
     for (unsigned i = 0; i < (connections == 0 ? 1 : connections); ++i)
         slots_.push_back(std::make_unique<Slot>());
 }
@@ -42,29 +39,6 @@ ChangeWatch::ChangeWatch(std::string path, Method method, unsigned connections)
 ChangeWatch::~ChangeWatch() = default;
 
 void ChangeWatch::check(const std::function<void()> &on_change) {
-    if (!wal_index_) {
-        check_data_version(on_change);
-        return;
-    }
-    auto unchanged = [this](const WalIndexHeader::Words &now) {
-        for (std::size_t i = 0; i < now.size(); ++i)
-            if (seen_[i].load(std::memory_order_acquire) != now[i])
-                return false;
-        return true;
-    };
-    if (unchanged(wal_index_->read()))
-        return;
-    std::lock_guard lock(seen_mutex_);
-    // Read again: another thread may have handled this change meanwhile.
-    const WalIndexHeader::Words now = wal_index_->read();
-    if (unchanged(now))
-        return;
-    on_change();
-    for (std::size_t i = 0; i < now.size(); ++i)
-        seen_[i].store(now[i], std::memory_order_release);
-}
-
-void ChangeWatch::check_data_version(const std::function<void()> &on_change) {
     // A free slot if there is one, else wait for this thread's own.
     const unsigned home = home_slot(slots_.size());
     std::unique_lock<std::mutex> lock;

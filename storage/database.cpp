@@ -2,12 +2,16 @@
 
 #include <SQLiteCpp/Transaction.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <vector>
 
 namespace wisepay::storage {
 namespace {
@@ -42,15 +46,74 @@ CREATE INDEX audit_by_tenant ON audit (tenant_id, id);
 
 constexpr int kBusyTimeoutMs = 5000;
 
-// SQLite creates the file with the process umask; settings hold sealed
-// secrets, so the file is made owner-only before SQLite sees it. SQLite gives
-// its -wal and -shm files the same mode as the database file.
-void create_owner_only(const std::string &path) {
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+std::string octal(mode_t mode) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode));
+    return text;
+}
+
+std::string errno_text() {
+    return std::strerror(errno);
+}
+
+// A file made from scratch under a name nobody else knows, then moved to
+// `path` unless something is there by now. The only descriptor this opens
+// and closes is the new file's, before any connection can have it.
+// Returns false when `path` existed after all.
+bool create_new_owner_only(const std::string &path) {
+    const std::size_t slash = path.rfind('/');
+    std::string temporary =
+        (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) +
+        ".wisepay-new-XXXXXX";
+    const int fd = ::mkstemp(temporary.data());  // mode 0600
     if (fd < 0) {
-        throw StorageError("cannot open settings database '" + path + "': " + std::strerror(errno));
+        throw StorageError("cannot create settings database '" + path + "': " + errno_text());
     }
     ::close(fd);
+    int moved = ::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);
+    if (moved != 0 && (errno == EINVAL || errno == ENOSYS)) {
+        // A file system without RENAME_NOREPLACE: a hard link refuses an
+        // existing name just the same.
+        moved = ::link(temporary.c_str(), path.c_str());
+    }
+    const int error = moved == 0 ? 0 : errno;
+    ::unlink(temporary.c_str());  // after a rename it is gone already
+    if (error == EEXIST) {
+        return false;
+    }
+    if (error != 0) {
+        throw StorageError("cannot create settings database '" + path +
+                           "': " + std::strerror(error));
+    }
+    return true;
+}
+
+// Settings hold sealed secrets, so the database and the -wal and -shm files
+// beside it (which SQLite creates with the database's mode) are owner-only.
+// A file that others may read is made owner-only by path: chmod touches no
+// descriptor, so the locks of connections that have it open stay.
+void restrict_to_owner(const std::string &path, std::vector<std::string> &notes) {
+    for (const std::string &file : {path, path + "-wal", path + "-shm"}) {
+        struct stat info {};
+        if (::stat(file.c_str(), &info) != 0) {
+            if (errno == ENOENT && file != path)
+                continue;
+            throw StorageError("cannot check settings database '" + file + "': " + errno_text());
+        }
+        const mode_t mode = info.st_mode & 07777;
+        if ((mode & 077) == 0)
+            continue;
+        const mode_t owner_only = mode & 0700;
+        if (::chmod(file.c_str(), owner_only) != 0) {
+            throw StorageError("settings database file '" + file +
+                               "' can be read by other users (mode " + octal(mode) +
+                               ") and its mode cannot be changed (" + errno_text() +
+                               "); make it owner-only with chmod 600");
+        }
+        notes.push_back("settings database file '" + file +
+                        "' could be read by other users (mode " + octal(mode) +
+                        "); made it owner-only (" + octal(owner_only) + ")");
+    }
 }
 
 void migrate(SQLite::Database &db) {
@@ -79,11 +142,13 @@ int current_schema_version() {
     return static_cast<int>(kMigrations.size());
 }
 
-SQLite::Database open_database(const std::string &path) {
+SQLite::Database open_database(const std::string &path, std::vector<std::string> &notes) {
     if (path.empty()) {
         throw StorageError("settings database path is empty");
     }
-    create_owner_only(path);
+    if (!create_new_owner_only(path)) {
+        restrict_to_owner(path, notes);
+    }
     try {
         SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs);
         // journal_mode answers with the mode in force; anything but wal means

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace wisepay::storage {
 
@@ -18,9 +19,12 @@ class StorageError : public std::runtime_error {
 // The schema version this build writes (PRAGMA user_version).
 int current_schema_version();
 
-// Opens (creating if needed, mode 0600) the database at `path`, switches it to
-// WAL with synchronous=FULL and a busy timeout, and applies any migrations
-// that are missing. Refuses a database written by a newer schema.
-SQLite::Database open_database(const std::string &path);
+// Opens the database at `path`, switches it to WAL with synchronous=FULL and a
+// busy timeout, and applies any migrations that are missing. Refuses a
+// database written by a newer schema. A new database file is created mode
+// 0600; an existing one (and its -wal and -shm files) that other users may
+// read is made owner-only, and a sentence saying so is added to `notes`, for
+// the log.
+SQLite::Database open_database(const std::string &path, std::vector<std::string> &notes);
 
 }  // namespace wisepay::storage

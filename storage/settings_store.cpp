@@ -44,7 +44,8 @@ std::string utc_now_iso8601() {
     return text;
 }
 
-SettingsStore::SettingsStore(const std::string &path) : path_(path), db_(open_database(path)) {}
+SettingsStore::SettingsStore(const std::string &path)
+    : path_(path), db_(open_database(path, opening_notes_)) {}
 
 SettingsRecord SettingsStore::load_locked(const std::string &tenant_id) {
     SQLite::Statement row(db_,

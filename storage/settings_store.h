@@ -66,6 +66,10 @@ class SettingsStore {
     // Opens the database at `path` (see open_database).
     explicit SettingsStore(const std::string &path);
 
+    // What opening the database changed that an operator should know (a
+    // file made owner-only), one sentence each, for the log.
+    const std::vector<std::string> &opening_notes() const { return opening_notes_; }
+
     // The tenant's row, or a version-0 record when it never saved.
     SettingsRecord load(const std::string &tenant_id);
 
@@ -87,6 +91,7 @@ class SettingsStore {
     SettingsRecord load_locked(const std::string &tenant_id);
 
     std::string path_;
+    std::vector<std::string> opening_notes_;
     std::mutex mutex_;  // one connection, used by one thread at a time
     SQLite::Database db_;
 };

@@ -24,7 +24,8 @@ class TempDir {
 // The whole content of a file, or "" when it does not exist.
 std::string read_file(const std::string &path);
 
-// Every file in `dir` concatenated: the database, its WAL and its shm.
+// Every file in `dir` concatenated: the database, its WAL and its shm. They
+// are read by a child process, so this process never opens them itself.
 std::string read_all_files(const std::filesystem::path &dir);
 
 }  // namespace wisepay::test

@@ -35,13 +35,10 @@ int changes_seen(ChangeWatch &watch) {
 }  // namespace
 
 TEST_CASE("a change watch reports a commit by any connection once, and nothing else") {
-    const auto method = GENERATE(ChangeWatch::Method::kWalIndex, ChangeWatch::Method::kDataVersion);
     TempDir dir;
     const std::string path = dir.file("settings.db");
     SettingsStore store(path);
-    ChangeWatch watch(path, method, 1);
-    // The fast path must really be taken on a settings database.
-    CHECK(watch.reads_wal_index() == (method == ChangeWatch::Method::kWalIndex));
+    ChangeWatch watch(path, 1);
 
     CHECK(changes_seen(watch) == 1);  // a new connection has never looked
     CHECK(changes_seen(watch) == 0);
@@ -78,8 +75,7 @@ TEST_CASE("concurrent checks of a change watch run on_change once per commit, an
     TempDir dir;
     const std::string path = dir.file("settings.db");
     SettingsStore store(path);
-    ChangeWatch watch(path);
-    REQUIRE(watch.reads_wal_index());
+    ChangeWatch watch(path, 1);
     changes_seen(watch);
 
     for (int round = 0; round < 20; ++round) {
@@ -111,7 +107,7 @@ TEST_CASE("every connection of a change watch reports a commit made before its n
     TempDir dir;
     const std::string path = dir.file("settings.db");
     SettingsStore store(path);
-    ChangeWatch watch(path, ChangeWatch::Method::kDataVersion, 4);
+    ChangeWatch watch(path, 4);
 
     // Eight threads spread over the four connections (a thread moves off its
     // own only when another holds it, so none is left out); after a commit,
@@ -139,7 +135,6 @@ TEST_CASE("every connection of a change watch reports a commit made before its n
 
 TEST_CASE("a change watch on a missing database fails with a storage error") {
     TempDir dir;
-    ChangeWatch watch(dir.file("never-made.db"), ChangeWatch::Method::kWalIndex, 1);
-    CHECK_FALSE(watch.reads_wal_index());
+    ChangeWatch watch(dir.file("never-made.db"), 1);
     CHECK_THROWS_AS(watch.check([] {}), StorageError);
 }

@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Database.h>
 #include <sys/stat.h>
 
+#include <filesystem>
+
 #include "storage/settings_store.h"
 #include "tests/support/temp_dir.h"
 
@@ -34,6 +36,37 @@ TEST_CASE("a new database is owner-only, in WAL mode, at the current schema vers
     CHECK(db.execAndGet("PRAGMA user_version").getInt() == current_schema_version());
     CHECK(db.tableExists("settings"));
     CHECK(db.tableExists("audit"));
+}
+
+TEST_CASE("creating the database leaves nothing else in its folder") {
+    TempDir dir;
+    SettingsStore store(dir.file("settings.db"));
+    CHECK(store.opening_notes().empty());
+    for (const auto &entry : std::filesystem::directory_iterator(dir.path())) {
+        const std::string name = entry.path().filename().string();
+        CHECK((name == "settings.db" || name == "settings.db-wal" || name == "settings.db-shm"));
+    }
+}
+
+TEST_CASE("an existing database that others may read is made owner-only, and says so") {
+    TempDir dir;
+    const std::string path = dir.file("settings.db");
+    { SettingsStore first(path); }  // closing the last connection removes -wal and -shm
+    REQUIRE(::chmod(path.c_str(), 0644) == 0);
+    SettingsStore store(path);
+    struct stat info {};
+    REQUIRE(::stat(path.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+    for (const std::string suffix : {"-wal", "-shm"}) {
+        REQUIRE(::stat((path + suffix).c_str(), &info) == 0);
+        CHECK((info.st_mode & 0777) == 0600);
+    }
+    REQUIRE(store.opening_notes().size() == 1);
+    CHECK(store.opening_notes()[0].find("mode 0644") != std::string::npos);
+    CHECK(store.opening_notes()[0].find("owner-only (0600)") != std::string::npos);
+
+    SettingsStore again(path);  // nothing left to say
+    CHECK(again.opening_notes().empty());
 }
 
 TEST_CASE("a tenant that never saved reads as version 0, disabled, without key") {
