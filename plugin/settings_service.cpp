@@ -136,10 +136,19 @@ std::shared_ptr<const SettingsRecord> SettingsService::save(const SaveCommand &c
 }
 
 void SettingsService::remember(std::shared_ptr<const SettingsRecord> record, std::uint64_t epoch) {
-    std::unique_lock lock(cache_mutex_);
-    if (epoch == cache_epoch_) {
-        cache_[record->tenant_id] = std::move(record);
+    // Tenant ids come from the host's callers: a tenant that never saved
+    // costs a read each time rather than memory for good.
+    if (record->version == 0) {
+        return;
     }
+    std::unique_lock lock(cache_mutex_);
+    if (epoch != cache_epoch_) {
+        return;
+    }
+    if (cache_.size() >= kMaxCachedTenants && cache_.find(record->tenant_id) == cache_.end()) {
+        cache_.erase(cache_.begin());  // any one: a miss costs one read
+    }
+    cache_[record->tenant_id] = std::move(record);
 }
 
 SecretBytes SettingsService::open_api_key(const SettingsRecord &record) const {

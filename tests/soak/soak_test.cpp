@@ -155,3 +155,43 @@ TEST_CASE("100,000 invoice clicks: every answer right, and memory stops growing"
     CHECK(heap_end < heap_warm + kMiB);
     CHECK(heap_peak < heap_warm + kMiB);
 }
+
+TEST_CASE("clicks naming 1,000,000 tenants that never saved: memory stays flat") {
+    // Tenant ids come from the host's callers; each unknown one must cost a
+    // read, not memory kept for good. WISEPAY_UNKNOWN_TENANTS overrides the count.
+    const char *override_count = std::getenv("WISEPAY_UNKNOWN_TENANTS");
+    const long tenants = override_count != nullptr ? std::atol(override_count) : 1'000'000;
+    constexpr long kWarmUp = 10'000;
+    REQUIRE(tenants >= 10 * kWarmUp);
+
+    WiredPlugin s;
+    const wisepay_plugin_api &api = plugin_api();
+    long refused_right = 0;
+    auto click_unknown = [&](long n) {
+        const std::string tenant = "unknown-" + std::to_string(n);
+        wisepay_invoice_request request{};
+        request.struct_size = sizeof request;
+        request.tenant_id = tenant.c_str();
+        request.user_email = kPayer.c_str();
+        request.invoice_id = "inv_1";
+        wisepay_redirect *redirect = nullptr;
+        wisepay_error *error = nullptr;
+        if (api.open_invoice(s.plugin.raw(), &request, &redirect, &error) == WISEPAY_E_NO_API_KEY)
+            ++refused_right;
+        api.free_redirect(redirect);
+        api.free_error(error);
+    };
+    for (long n = 0; n < kWarmUp; ++n)
+        click_unknown(n);
+    const std::size_t heap_warm = heap_in_use();
+    for (long n = kWarmUp; n < tenants; ++n)
+        click_unknown(n);
+    const std::size_t heap_end = heap_in_use();
+    std::printf("soak: %ld unknown tenants, heap in use %zu KiB after %ld, %zu KiB at the end\n",
+                tenants, heap_warm / 1024, kWarmUp, heap_end / 1024);
+
+    CHECK(refused_right == tenants);
+    CHECK(s.fake.requests_received() == 0);  // refused before any network call
+    // 990,000 more tenants in 256 KiB: under 0.3 bytes a tenant.
+    CHECK(heap_end < heap_warm + 256 * 1024);
+}
