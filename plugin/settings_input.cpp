@@ -1,7 +1,9 @@
 #include "plugin/settings_input.h"
 
 #include <boost/json.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 #include <cstring>
+#include <set>
 
 #include "plugin/error.h"
 #include "plugin/text.h"
@@ -26,6 +28,77 @@ std::string printable_field_name(std::string_view name) {
         out.push_back(byte >= 0x20 && byte < 0x7F ? c : '?');
     }
     return out;
+}
+
+// Finds a member name given twice at the top level of a JSON object, which
+// a parse into json::object would silently collapse to its last value. A
+// pass of Boost.JSON's SAX parser that looks only at member names: it never
+// copies a value, so the key being saved is not copied either.
+class DuplicateKeyScan {
+  public:
+    static constexpr std::size_t max_object_size = std::size_t(-1);
+    static constexpr std::size_t max_array_size = std::size_t(-1);
+    static constexpr std::size_t max_key_size = std::size_t(-1);
+    static constexpr std::size_t max_string_size = std::size_t(-1);
+
+    bool on_document_begin(boost::system::error_code &) { return true; }
+    bool on_document_end(boost::system::error_code &) { return true; }
+    bool on_array_begin(boost::system::error_code &) { return enter(); }
+    bool on_array_end(std::size_t, boost::system::error_code &) { return leave(); }
+    bool on_object_begin(boost::system::error_code &) { return enter(); }
+    bool on_object_end(std::size_t, boost::system::error_code &) { return leave(); }
+    bool on_string_part(json::string_view, std::size_t, boost::system::error_code &) {
+        return true;
+    }
+    bool on_string(json::string_view, std::size_t, boost::system::error_code &) { return true; }
+    bool on_key_part(json::string_view part, std::size_t, boost::system::error_code &) {
+        if (depth_ == 1)
+            key_.append(part.data(), part.size());
+        return true;
+    }
+    bool on_key(json::string_view last, std::size_t, boost::system::error_code &) {
+        if (depth_ == 1) {
+            key_.append(last.data(), last.size());
+            if (!seen_.insert(key_).second && duplicate_.empty())
+                duplicate_ = key_;
+            key_.clear();
+        }
+        return true;
+    }
+    bool on_number_part(json::string_view, boost::system::error_code &) { return true; }
+    bool on_int64(std::int64_t, json::string_view, boost::system::error_code &) { return true; }
+    bool on_uint64(std::uint64_t, json::string_view, boost::system::error_code &) { return true; }
+    bool on_double(double, json::string_view, boost::system::error_code &) { return true; }
+    bool on_bool(bool, boost::system::error_code &) { return true; }
+    bool on_null(boost::system::error_code &) { return true; }
+    bool on_comment_part(json::string_view, boost::system::error_code &) { return true; }
+    bool on_comment(json::string_view, boost::system::error_code &) { return true; }
+
+    const std::string &duplicate() const { return duplicate_; }
+
+  private:
+    bool enter() {
+        ++depth_;
+        return true;
+    }
+    bool leave() {
+        --depth_;
+        return true;
+    }
+
+    int depth_ = 0;
+    std::string key_;
+    std::set<std::string> seen_;
+    std::string duplicate_;
+};
+
+// The first member name given twice at the top level, or "" when there is
+// none (or when the text is not JSON: the real parse reports that).
+std::string duplicate_member(std::string_view text, const json::parse_options &options) {
+    json::basic_parser<DuplicateKeyScan> scan(options);
+    boost::system::error_code ec;
+    scan.write_some(false, text.data(), text.size(), ec);
+    return ec ? std::string() : scan.handler().duplicate();
 }
 
 }  // namespace
@@ -100,6 +173,11 @@ SettingsPatch parse_settings_patch(std::string_view text) {
     options.max_depth = 4;
     // The first storage is for the parser's scratch space, reset()'s for the
     // parsed value: both must wipe.
+    if (const std::string twice = duplicate_member(text, options); !twice.empty()) {
+        throw Error::validation(
+            {{printable_field_name(twice),
+              "This setting is given more than once. Send each setting once."}});
+    }
     json::parser parser(storage, options);
     parser.reset(storage);
     boost::system::error_code ec;

@@ -84,6 +84,27 @@ TEST_CASE("wrong types and unknown fields each get their own field error") {
     CHECK_THAT(errors[2], Catch::StartsWith("api_key: "));
 }
 
+TEST_CASE("a setting given twice is a field error naming it, however it is spelled") {
+    const auto [body, field] = GENERATE(
+        std::pair{R"({"enabled":true,"enabled":false})", "enabled"},
+        std::pair{R"({"api_key":"wp_live_first_key","enabled":true,"api_key":null})", "api_key"},
+        // An escape spells the same name.
+        std::pair{R"({"enabled":true,"en\u0061bled":false})", "enabled"},
+        std::pair{R"({"colour":1,"colour":2})", "colour"});
+    INFO(body);
+    const auto errors = field_errors_of(body);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0] ==
+          std::string(field) + ": This setting is given more than once. Send each setting once.");
+}
+
+TEST_CASE("the same name inside a nested value is not a top-level duplicate") {
+    // Still refused, but for its type, not as a duplicate.
+    const auto errors = field_errors_of(R"({"enabled":{"a":1,"a":2}})");
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0] == "enabled: Enabled must be true or false.");
+}
+
 TEST_CASE("documents that are not a settings object are refused before any field check") {
     CHECK(code_of("{\"enabled\":") == "malformed_json");
     CHECK(code_of("") == "malformed_json");
