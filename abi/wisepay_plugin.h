@@ -44,6 +44,12 @@
  * - Threads: an instance may be called from many host threads at once,
  *   except create() and destroy(), which the host must not overlap with any
  *   other call on the same instance.
+ * - fork(): an instance belongs to the process that created it, with its
+ *   database and network connections. In a child made by fork(), every call
+ *   on an instance the parent created returns WISEPAY_E_INVALID_ARGUMENT
+ *   (code "instance_from_parent_process") and touches nothing, and destroy()
+ *   of it only forgets it (the parent's connections stay open in the
+ *   parent). The child may create instances of its own and use them.
  *
  * What the plugin checks: NULL for any pointer argument or request field
  * (except those documented "may be NULL"), a struct_size that cuts off a
@@ -188,8 +194,10 @@ typedef struct wisepay_host {
     /* Called once from create(), on the creating thread, to register the
      * integration page. The page and its strings are valid only during the
      * callback: the host copies what it keeps. Returning anything other than
-     * WISEPAY_OK makes create() fail with that status. May be NULL for hosts
-     * that fetch the page with get_page_schema() instead. */
+     * WISEPAY_OK makes create() fail, code "page_registration_refused": with
+     * the status returned when it is a wisepay_status, else with
+     * WISEPAY_E_INVALID_ARGUMENT. May be NULL for hosts that fetch the page
+     * with get_page_schema() instead. */
     wisepay_status (*register_page)(void *host_data, const wisepay_page *page);
 } wisepay_host;
 

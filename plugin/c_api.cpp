@@ -3,6 +3,7 @@
 // (no exception crosses into the host), records stats, and turns failures
 // into wisepay_error objects.
 #include <openssl/crypto.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 
@@ -26,6 +27,9 @@ struct wisepay_instance {
     wisepay_instance(const wisepay::Logger &log, std::string_view config_json)
         : plugin(log, config_json) {}
     wisepay::Plugin plugin;
+    // Its database and network connections belong to this process; a child
+    // made by fork() shares their descriptors and must not use them.
+    const pid_t owner = ::getpid();
 };
 
 namespace wisepay {
@@ -145,6 +149,11 @@ wisepay_status guarded(wisepay_instance *instance, Stats::Call call, wisepay_err
         *out_error = nullptr;
     }
     try {
+        if (instance != nullptr && instance->owner != ::getpid()) {
+            throw invalid_argument("instance_from_parent_process",
+                                   "This Wise-Pay plugin instance was created by the parent of "
+                                   "this process, before fork(). Create a new instance here.");
+        }
         body();
     } catch (const Error &e) {
         status = report(log, e, out_error);
@@ -196,10 +205,18 @@ wisepay_status api_create(const wisepay_host *host, const char *config_json, std
             const std::string &doc = page::document();
             const wisepay_page page_info{sizeof(wisepay_page), page::kPageId, page::kMenu,
                                          page::kTitle,         doc.c_str(),   doc.size()};
-            const wisepay_status registered = host->register_page(host->host_data, &page_info);
+            const int registered =
+                static_cast<int>(host->register_page(host->host_data, &page_info));
             if (registered != WISEPAY_OK) {
-                throw Error(registered, "page_registration_refused",
-                            "The host refused to register the Wise-Pay page.");
+                // The host's own status when it is one of ours; anything
+                // else would reach the host as a status it does not know.
+                const bool known = registered > WISEPAY_OK && registered <= WISEPAY_E_INTERNAL;
+                throw Error(
+                    known ? static_cast<wisepay_status>(registered) : WISEPAY_E_INVALID_ARGUMENT,
+                    "page_registration_refused",
+                    "The host refused to register the Wise-Pay page (register_page "
+                    "returned " +
+                        std::to_string(registered) + ").");
             }
         }
         *out_instance = instance.release();
@@ -207,6 +224,11 @@ wisepay_status api_create(const wisepay_host *host, const char *config_json, std
 }
 
 void api_destroy(wisepay_instance *instance) {
+    // In a child made by fork() the instance is only forgotten: closing its
+    // connections would close the parent's SQLite files and sockets here,
+    // and SQLite forbids using a connection across fork().
+    if (instance != nullptr && instance->owner != ::getpid())
+        return;
     delete instance;
 }
 

@@ -1,6 +1,9 @@
 // The invoice link through the dlopen'ed plugin against a fake Wise-Pay that
 // is a real HTTPS server on loopback: the happy path, every refusal, every
 // fault with its own code within the deadline, and the key never leaking.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -323,4 +326,56 @@ TEST_CASE("stats count invoice clicks by outcome with latency percentiles") {
     CHECK(latency["count"].to_number<int>() == 3);
     CHECK(latency["p50"].to_number<std::int64_t>() > 0);
     CHECK(latency["p99"].to_number<std::int64_t>() >= latency["p50"].to_number<std::int64_t>());
+}
+
+TEST_CASE("a forked child cannot use its parent's instance, but can make its own") {
+    WiredPlugin s;
+    redirect_of(s.plugin.open_invoice("acme", kPayer.c_str()));  // a pooled connection now
+    REQUIRE(s.fake.connections_accepted() == 1);
+    const std::string config = plugin_config_json(
+        {s.dir.file("settings.db"), std::string(64, '3'), s.fake.base_url(), s.fake.ca_file()});
+    const wisepay_plugin_api &api = plugin_api();
+
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        // No test macros here: the child reports through its exit status.
+        wisepay_invoice_request request{};
+        request.struct_size = sizeof request;
+        request.tenant_id = "acme";
+        request.user_email = kPayer.c_str();
+        request.invoice_id = "inv_child";
+        wisepay_redirect *redirect = nullptr;
+        wisepay_error *error = nullptr;
+        if (api.open_invoice(s.plugin.raw(), &request, &redirect, &error) !=
+                WISEPAY_E_INVALID_ARGUMENT ||
+            redirect != nullptr || error == nullptr ||
+            std::string(error->code) != "instance_from_parent_process")
+            ::_exit(10);
+        api.free_error(error);
+        char *json = nullptr;
+        if (api.get_settings(s.plugin.raw(), "acme", &json, nullptr) != WISEPAY_E_INVALID_ARGUMENT)
+            ::_exit(11);
+        wisepay_host host{};
+        host.struct_size = sizeof host;
+        wisepay_instance *own = nullptr;
+        if (api.create(&host, config.data(), config.size(), &own, nullptr) != WISEPAY_OK)
+            ::_exit(12);
+        if (api.open_invoice(own, &request, &redirect, nullptr) != WISEPAY_OK)
+            ::_exit(13);
+        api.free_redirect(redirect);
+        api.destroy(own);
+        api.destroy(s.plugin.raw());  // only forgotten: the parent's connections stay
+        ::_exit(0);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    // The child's click came on a connection of its own...
+    CHECK(s.fake.connections_accepted() == 2);
+    // ...and the parent's connection, untouched by the child, still serves.
+    redirect_of(s.plugin.open_invoice("acme", kPayer.c_str()));
+    CHECK(s.fake.connections_accepted() == 2);
+    CHECK(s.fake.requests_received() == 3);
 }
