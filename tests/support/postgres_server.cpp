@@ -14,7 +14,9 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -206,17 +208,55 @@ void PostgresServer::stop() {
     postmaster_ = -1;
 }
 
+namespace {
+
+// State letter and parent of a process, from /proc; state 0 when it is gone.
+std::pair<char, int> state_of(const std::string &pid) {
+    const std::string stat = read_file("/proc/" + pid + "/stat");
+    // pid (comm) state ppid ...: comm may hold spaces, so read after ')'.
+    const std::size_t close = stat.rfind(')');
+    char state = 0;
+    int ppid = 0;
+    if (close == std::string::npos ||
+        std::sscanf(stat.c_str() + close + 1, " %c %d", &state, &ppid) != 2)
+        return {0, 0};
+    return {state, ppid};
+}
+
+// The server's processes: the postmaster's children each lead a session of
+// their own, so they are found by parent, not by process group.
+std::vector<pid_t> children_of(pid_t parent) {
+    std::vector<pid_t> children;
+    for (const auto &entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos)
+            continue;
+        if (state_of(name).second == parent)
+            children.push_back(static_cast<pid_t>(std::stoi(name)));
+    }
+    return children;
+}
+
+}  // namespace
+
 void PostgresServer::kill() {
     if (postmaster_ <= 0)
         return;
-    const pid_t group = postmaster_;
-    ::kill(-group, SIGKILL);
+    // Stopped first, so no new backend starts while the others are found.
+    ::kill(postmaster_, SIGSTOP);
+    const std::vector<pid_t> backends = children_of(postmaster_);
+    for (const pid_t backend : backends)
+        ::kill(backend, SIGKILL);
+    ::kill(postmaster_, SIGKILL);
     wait_for(postmaster_);
     postmaster_ = -1;
-    // The backends are not our children: wait until the group is empty, so
-    // the next start finds no process of the old server holding its memory.
-    while (::kill(-group, 0) == 0)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    // The backends are not our children: wait until they are gone, so the
+    // next start finds no process of the old server holding its memory.
+    // A killed backend that nobody reaps stays a zombie ('Z'): gone enough.
+    for (const pid_t backend : backends) {
+        for (char state; (state = state_of(std::to_string(backend)).first) != 0 && state != 'Z';)
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
 }
 
 std::string PostgresServer::create_database() {
