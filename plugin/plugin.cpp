@@ -6,9 +6,11 @@
 namespace wisepay {
 namespace {
 
-storage::SettingsStore open_store(const Logger &log, const std::string &path) {
+std::unique_ptr<storage::SettingsStore> open_store(const Logger &log, const Config &config) {
     try {
-        return storage::SettingsStore(path);
+        storage::StoreLocation location;
+        location.sqlite_path = config.database_path;
+        return storage::open_store(location, std::chrono::steady_clock::now() + config.deadline);
     } catch (const storage::StorageError &e) {
         log.error(e.what());
         throw Error(WISEPAY_E_STORAGE, "storage_failure",
@@ -22,11 +24,11 @@ Plugin::Plugin(const Logger &log, std::string_view config_json)
     : log_(log),
       config_(parse_config(config_json)),
       master_key_(load_master_key(config_.master_key, log_)),
-      store_(open_store(log_, config_.database_path)),
-      settings_(store_, master_key_, log_),
+      store_(open_store(log_, config_)),
+      settings_(*store_, master_key_, log_, config_.deadline),
       wisepay_(config_, log_),
       invoice_links_(settings_, wisepay_, config_) {
-    for (const std::string &note : store_.opening_notes())
+    for (const std::string &note : store_->opening_notes())
         log_.warning(note);
     // The key now lives only in master_key_; the config's copy goes.
     OPENSSL_cleanse(config_.master_key.hex_value.data(), config_.master_key.hex_value.size());

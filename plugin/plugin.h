@@ -34,7 +34,7 @@ class Plugin {
     Logger log_;
     Config config_;
     MasterKey master_key_;
-    storage::SettingsStore store_;
+    std::unique_ptr<storage::SettingsStore> store_;
     SettingsService settings_;
     WisePayApi wisepay_;
     InvoiceLinks invoice_links_;

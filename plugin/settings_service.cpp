@@ -84,25 +84,13 @@ Error no_api_key_error() {
 }
 
 std::shared_ptr<const SettingsRecord> SettingsService::current(const std::string &tenant_id) {
+    return current(tenant_id, default_deadline());
+}
+
+std::shared_ptr<const SettingsRecord> SettingsService::current(const std::string &tenant_id,
+                                                               storage::Deadline deadline) {
     try {
-        // A commit by anyone since this connection last looked may have made
-        // any cached row stale: drop them all. Saves are rare, reads are not.
-        watch_.check([&] {
-            std::unique_lock lock(cache_mutex_);
-            cache_.clear();
-            ++cache_epoch_;
-        });
-        std::uint64_t epoch = 0;
-        {
-            std::shared_lock lock(cache_mutex_);
-            if (auto it = cache_.find(tenant_id); it != cache_.end()) {
-                return it->second;
-            }
-            epoch = cache_epoch_;
-        }
-        auto record = std::make_shared<const SettingsRecord>(store_.load(tenant_id));
-        remember(record, epoch);
-        return record;
+        return store_.load(tenant_id, deadline);
     } catch (const storage::StorageError &e) {
         throw storage_failure(log_, e, "read");
     }
@@ -115,40 +103,29 @@ std::shared_ptr<const SettingsRecord> SettingsService::save(const SaveCommand &c
     SettingsPatch patch = parse_settings_patch(command.settings_json);
     std::string changes;
     try {
-        auto written = std::make_shared<const SettingsRecord>(
-            store_.save(command.tenant_id, command.actor, command.expected_version,
-                        [&](const SettingsRecord &current) {
-                            storage::PlannedSave planned = plan_save(current, patch, master_key_);
-                            changes = planned.changes_json;
-                            return planned;
-                        }));
-        // Not cached here: the commit moves the change watch, so the next
-        // read drops the cache and loads the row anyway.
+        auto written = std::make_shared<const SettingsRecord>(store_.save(
+            command.tenant_id, command.actor, command.expected_version,
+            [&](const SettingsRecord &current) {
+                storage::PlannedSave planned = plan_save(current, patch, master_key_);
+                changes = planned.changes_json;
+                return planned;
+            },
+            default_deadline()));
         log_.info("settings of tenant '" + command.tenant_id + "' saved by '" + command.actor +
                   "' as version " + std::to_string(written->version) + ": " +
                   describe_changes(changes));
         return written;
     } catch (const storage::ConflictError &e) {
         throw conflict(e.current());
+    } catch (const storage::CommitUnknownError &e) {
+        log_.error(std::string("save of tenant '") + command.tenant_id + "': " + e.what());
+        throw Error(WISEPAY_E_STORAGE, "storage_commit_unknown",
+                    "Your changes may or may not have been saved: the connection to the settings "
+                    "database was lost while they were being stored. Reload the page to see what "
+                    "is saved before you save again.");
     } catch (const storage::StorageError &e) {
         throw storage_failure(log_, e, "saved");
     }
-}
-
-void SettingsService::remember(std::shared_ptr<const SettingsRecord> record, std::uint64_t epoch) {
-    // Tenant ids come from the host's callers: a tenant that never saved
-    // costs a read each time rather than memory for good.
-    if (record->version == 0) {
-        return;
-    }
-    std::unique_lock lock(cache_mutex_);
-    if (epoch != cache_epoch_) {
-        return;
-    }
-    if (cache_.size() >= kMaxCachedTenants && cache_.find(record->tenant_id) == cache_.end()) {
-        cache_.erase(cache_.begin());  // any one: a miss costs one read
-    }
-    cache_[record->tenant_id] = std::move(record);
 }
 
 SecretBytes SettingsService::open_api_key(const SettingsRecord &record) const {

@@ -1,22 +1,49 @@
-// Per-tenant settings rows and their audit trail in SQLite.
+// Where tenants' settings and their audit trail are kept: the interface the
+// plugin uses, whichever database is behind it. Two backends implement it,
+// with the same promises (tests/storage runs one suite against both):
+//   storage/sqlite/    an SQLite file, for one machine (the default)
+//   storage/postgres/  a PostgreSQL database, for a fleet of host nodes
 //
-// The store treats the API key as an opaque sealed blob: sealing and opening
-// belong to the plugin, which hands the store only ciphertext, the id of the
-// master key that sealed it, and the key's last four characters.
+// The promises:
+// - load() sees every save committed before the call began, by any
+//   instance, process or node using the same database.
+// - save() is one transaction: the row and its audit row, or nothing. The
+//   version check is made by the database itself, so of two saves from the
+//   same version exactly one succeeds and the other is a ConflictError.
+// - The API key is an opaque sealed blob: sealing and opening belong to the
+//   plugin, which hands the store only ciphertext, the id of the master key
+//   that sealed it, and the key's last four characters.
+//
+// Errors: StorageError for any failure to reach, read or write the
+// database; its message names the operation and the database's reason and
+// never holds row contents or a password.
 #pragma once
 
-#include <SQLiteCpp/Database.h>
-
+#include <chrono>
 #include <cstdint>
 #include <functional>
-#include <mutex>
+#include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "storage/database.h"
-
 namespace wisepay::storage {
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+class StorageError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// A save whose commit was sent but whose answer never came (the connection
+// to the database broke, or the deadline passed): it may or may not have
+// been stored.
+class CommitUnknownError : public StorageError {
+  public:
+    using StorageError::StorageError;
+};
 
 struct SealedKey {
     std::vector<unsigned char> blob;  // nonce, ciphertext and tag, as the sealer wrote them
@@ -34,6 +61,7 @@ struct SettingsRecord {
 };
 
 struct AuditRecord {
+    std::int64_t id = 0;  // increases with each row: the order of the trail
     std::string tenant_id;
     std::int64_t version = 0;
     std::string actor;
@@ -63,38 +91,57 @@ using SavePlanner = std::function<PlannedSave(const SettingsRecord &current)>;
 
 class SettingsStore {
   public:
-    // Opens the database at `path` (see open_database).
-    explicit SettingsStore(const std::string &path);
-
-    // What opening the database changed that an operator should know (a
-    // file made owner-only), one sentence each, for the log.
-    const std::vector<std::string> &opening_notes() const { return opening_notes_; }
+    virtual ~SettingsStore() = default;
 
     // The tenant's row, or a version-0 record when it never saved.
-    SettingsRecord load(const std::string &tenant_id);
+    virtual std::shared_ptr<const SettingsRecord> load(const std::string &tenant_id,
+                                                       Deadline deadline) = 0;
 
-    // In one IMMEDIATE transaction: reads the tenant's row, checks that its
-    // version equals `expected_version` (else ConflictError), asks `plan` for
-    // the new row, writes it with version + 1 and an audit row, commits
-    // durably. Returns the row as written.
-    SettingsRecord save(const std::string &tenant_id, const std::string &actor,
-                        std::int64_t expected_version, const SavePlanner &plan);
+    // In one transaction: reads the tenant's row, checks that its version
+    // equals `expected_version` (else ConflictError), asks `plan` for the new
+    // row, writes it with version + 1 (only if the stored version is still
+    // the expected one) and an audit row, commits durably. Returns the row as
+    // written. CommitUnknownError when the outcome cannot be known.
+    virtual SettingsRecord save(const std::string &tenant_id, const std::string &actor,
+                                std::int64_t expected_version, const SavePlanner &plan,
+                                Deadline deadline) = 0;
 
-    // Newest first, at most `limit` rows.
-    std::vector<AuditRecord> audit_trail(const std::string &tenant_id, int limit);
+    // Newest first, at most `limit` rows, only rows older than `before_id`
+    // when it is not 0 (the id of the last row of the previous page).
+    virtual std::vector<AuditRecord> audit_trail(const std::string &tenant_id, int limit,
+                                                 std::int64_t before_id, Deadline deadline) = 0;
 
-    // The database file this store opened, for readers that keep their own
-    // connections to it (see ChangeWatch).
-    const std::string &path() const { return path_; }
+    // Every tenant's row with everything in it, and the whole audit trail
+    // oldest first: what moving to another database copies.
+    virtual std::vector<SettingsRecord> all_settings(Deadline deadline) = 0;
+    virtual std::vector<AuditRecord> all_audit(Deadline deadline) = 0;
 
-  private:
-    SettingsRecord load_locked(const std::string &tenant_id);
+    // Writes `settings` and `audit` as they are (versions, times and sealed
+    // keys unchanged) in one transaction, refusing with StorageError and
+    // writing nothing when any of the tenants already has a row here.
+    virtual void import(const std::vector<SettingsRecord> &settings,
+                        const std::vector<AuditRecord> &audit, Deadline deadline) = 0;
 
-    std::string path_;
-    std::vector<std::string> opening_notes_;
-    std::mutex mutex_;  // one connection, used by one thread at a time
-    SQLite::Database db_;
+    // Which database this is, for logs and messages: never a password.
+    virtual std::string describe() const = 0;
+
+    // What opening the database changed that an operator should know (a
+    // file made owner-only, say), one sentence each, for the log.
+    virtual std::vector<std::string> opening_notes() const { return {}; }
 };
+
+// Where a store keeps its data, as the host's config names it: exactly one
+// of the two.
+struct StoreLocation {
+    std::string sqlite_path;    // "database_path"
+    std::string postgres_url;   // "database_url": a libpq URI or keyword string
+    std::size_t pool_size = 4;  // PostgreSQL connections
+    std::chrono::milliseconds statement_timeout{10000};
+};
+
+// Opens (creating and migrating where needed) the store at `location`.
+// Throws StorageError.
+std::unique_ptr<SettingsStore> open_store(const StoreLocation &location, Deadline deadline);
 
 // Current time as ISO-8601 UTC with milliseconds, e.g. 2026-11-25T00:23:13.042Z.
 std::string utc_now_iso8601();

@@ -204,40 +204,54 @@ Result Connection::exec(const std::string &sql, const std::vector<Param> &params
                                      values.data(), lengths.data(), formats.data(), 0) != 1) {
         fail(Fault::kUnreachable, "sending a statement to the settings database");
     }
+    return finish("running a statement on the settings database", deadline);
+}
+
+void Connection::exec_script(const std::string &sql, Deadline deadline) {
+    if (broken_ || PQsendQuery(conn_, sql.c_str()) != 1)
+        fail(Fault::kUnreachable, "sending statements to the settings database");
+    finish("running statements on the settings database", deadline);
+}
+
+Result Connection::finish(const char *doing, Deadline deadline) {
     // From here on the statement may have reached the server.
     for (;;) {
         const int flushed = PQflush(conn_);
         if (flushed == 0)
             break;
         if (flushed < 0)
-            fail(Fault::kLostInFlight, "sending a statement to the settings database");
+            fail(Fault::kLostInFlight, doing);
         if (!wait(POLLOUT | POLLIN, deadline))
-            fail(Fault::kTimeout, "sending a statement to the settings database");
+            fail(Fault::kTimeout, doing);
         if (PQconsumeInput(conn_) != 1)
-            fail(Fault::kLostInFlight, "sending a statement to the settings database");
+            fail(Fault::kLostInFlight, doing);
     }
-    std::optional<Result> first;
+    // The first result, or the first error among several (a script).
+    std::optional<Result> kept;
+    auto failed = [](const PGresult *result) {
+        const ExecStatusType status = PQresultStatus(result);
+        return status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
+    };
     for (;;) {
         while (PQisBusy(conn_) == 1) {
             if (!wait(POLLIN, deadline))
-                fail(Fault::kTimeout, "waiting for the settings database");
+                fail(Fault::kTimeout, doing);
             if (PQconsumeInput(conn_) != 1)
-                fail(Fault::kLostInFlight, "waiting for the settings database");
+                fail(Fault::kLostInFlight, doing);
         }
         PGresult *raw = PQgetResult(conn_);
         if (raw == nullptr)
             break;
-        if (!first)
-            first.emplace(raw);
+        if (!kept || (failed(raw) && !failed(kept->get())))
+            kept.emplace(raw);
         else
             PQclear(raw);
     }
-    if (!first)
-        fail(Fault::kLostInFlight, "waiting for the settings database");
-    const PGresult *result = first->get();
-    const ExecStatusType status = PQresultStatus(result);
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
-        return std::move(*first);
+    if (!kept)
+        fail(Fault::kLostInFlight, doing);
+    const PGresult *result = kept->get();
+    if (!failed(result))
+        return std::move(*kept);
     const char *sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
     const std::string message = one_line(PQresultErrorMessage(result));
     if (PQstatus(conn_) != CONNECTION_OK) {
@@ -253,8 +267,10 @@ Result Connection::exec(const std::string &sql, const std::vector<Param> &params
 
 // ---------------------------------------------------------------------------
 
-Pool::Pool(std::string conninfo, std::size_t size)
-    : conninfo_(std::move(conninfo)), size_(std::max<std::size_t>(size, 1)) {}
+Pool::Pool(std::string conninfo, std::size_t size, std::string setup)
+    : conninfo_(std::move(conninfo)),
+      size_(std::max<std::size_t>(size, 1)),
+      setup_(std::move(setup)) {}
 
 Pool::~Pool() = default;
 
@@ -270,7 +286,7 @@ Pool::Lease Pool::lease(Deadline deadline) {
             std::unique_ptr<Connection> connection = std::move(idle_.back());
             idle_.pop_back();
             if (connection->still_open())
-                return Lease(*this, std::move(connection));
+                return Lease(*this, std::move(connection), true);
             --open_;  // went bad while idle: closed outside the lock, below
             lock.unlock();
             connection.reset();
@@ -280,7 +296,10 @@ Pool::Lease Pool::lease(Deadline deadline) {
             ++open_;
             lock.unlock();
             try {
-                return Lease(*this, Connection::open(conninfo_, deadline));
+                std::unique_ptr<Connection> fresh = Connection::open(conninfo_, deadline);
+                if (!setup_.empty())
+                    fresh->exec(setup_, deadline);
+                return Lease(*this, std::move(fresh), false);
             } catch (...) {
                 lock.lock();
                 --open_;

@@ -108,6 +108,8 @@ class Connection {
     // kTimeout when the outcome is unknown (the connection is broken then).
     Result exec(const std::string &sql, const std::vector<Param> &params, Deadline deadline);
     Result exec(const std::string &sql, Deadline deadline) { return exec(sql, {}, deadline); }
+    // Runs several statements (no parameters) in one go, as psql would.
+    void exec_script(const std::string &sql, Deadline deadline);
 
     // False once the connection failed in a way that leaves it unusable.
     bool usable() const;
@@ -118,6 +120,8 @@ class Connection {
 
   private:
     explicit Connection(PGconn *conn) : conn_(conn) {}
+    // After a statement was sent: flushes it and collects its results.
+    Result finish(const char *doing, Deadline deadline);
     // Waits until the socket is ready for `events` or the deadline passes.
     bool wait(short events, Deadline deadline);
     [[noreturn]] void fail(Fault fault, const std::string &doing);
@@ -131,23 +135,29 @@ class Connection {
 // `size` exist; a thread that finds all leased waits, within its deadline.
 class Pool {
   public:
-    Pool(std::string conninfo, std::size_t size);
+    // `setup` (may be empty) runs on each new connection before its first
+    // use, e.g. "SET statement_timeout = 10000".
+    Pool(std::string conninfo, std::size_t size, std::string setup = "");
     ~Pool();
     Pool(const Pool &) = delete;
     Pool &operator=(const Pool &) = delete;
 
     class Lease {
       public:
-        Lease(Pool &pool, std::unique_ptr<Connection> connection)
-            : pool_(&pool), connection_(std::move(connection)) {}
+        Lease(Pool &pool, std::unique_ptr<Connection> connection, bool reused)
+            : pool_(&pool), connection_(std::move(connection)), reused_(reused) {}
         Lease(Lease &&other) noexcept = default;
         ~Lease();
         Connection &operator*() const { return *connection_; }
         Connection *operator->() const { return connection_.get(); }
+        // The connection waited idle in the pool before this lease: the
+        // server may have dropped it since without the client knowing yet.
+        bool reused() const { return reused_; }
 
       private:
         Pool *pool_;
         std::unique_ptr<Connection> connection_;
+        bool reused_;
     };
 
     // An idle connection, or a new one while fewer than `size` exist.
@@ -161,6 +171,7 @@ class Pool {
 
     const std::string conninfo_;
     const std::size_t size_;
+    const std::string setup_;
     std::mutex mutex_;
     std::condition_variable freed_;
     std::vector<std::unique_ptr<Connection>> idle_;

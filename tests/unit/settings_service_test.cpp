@@ -8,6 +8,7 @@
 
 #include "plugin/error.h"
 #include "plugin/settings_service.h"
+#include "storage/sqlite/sqlite_store.h"
 #include "tests/support/temp_dir.h"
 
 using namespace wisepay;
@@ -25,8 +26,8 @@ struct Fixture {
     TempDir dir;
     MasterKey key = test_key();
     Logger log;
-    storage::SettingsStore store{dir.file("settings.db")};
-    SettingsService service{store, key, log};
+    storage::SqliteStore store{dir.file("settings.db")};
+    SettingsService service{store, key, log, std::chrono::seconds(10)};
 
     std::shared_ptr<const storage::SettingsRecord> save(std::int64_t version,
                                                         std::string_view json) {
@@ -73,7 +74,8 @@ TEST_CASE(
     auto removed = f.save(2, R"({"api_key":null,"enabled":false})");
     CHECK_FALSE(removed->api_key);
 
-    auto trail = f.store.audit_trail("acme", 10);
+    auto trail = f.store.audit_trail("acme", 10, 0,
+                                     std::chrono::steady_clock::now() + std::chrono::seconds(10));
     REQUIRE(trail.size() == 3);
     CHECK(trail[2].changes_json == R"({"api_key":"set"})");
     CHECK(trail[1].changes_json == R"({"enabled":{"from":false,"to":true}})");
@@ -114,8 +116,8 @@ TEST_CASE("a stale version is a conflict that names who saved") {
 TEST_CASE("the cache sees saves made through another connection") {
     Fixture f;
     CHECK(f.service.current("acme")->version == 0);
-    storage::SettingsStore other_store(f.dir.file("settings.db"));
-    SettingsService other(other_store, f.key, f.log);
+    storage::SqliteStore other_store(f.dir.file("settings.db"));
+    SettingsService other(other_store, f.key, f.log, std::chrono::seconds(10));
     other.save(SaveCommand{"acme", "bob", 0, R"({"api_key":"wp_live_other_99998888"})"});
     auto seen = f.service.current("acme");
     CHECK(seen->version == 1);
@@ -126,8 +128,8 @@ TEST_CASE("the cache sees saves made through another connection") {
 
 TEST_CASE("after a save, this service and another on the same file both serve the new row") {
     Fixture f;
-    storage::SettingsStore other_store(f.dir.file("settings.db"));
-    SettingsService other(other_store, f.key, f.log);
+    storage::SqliteStore other_store(f.dir.file("settings.db"));
+    SettingsService other(other_store, f.key, f.log, std::chrono::seconds(10));
     CHECK(other.current("acme")->version == 0);
     f.save(0, R"({"api_key":"wp_live_SECRET_abcd1234"})");
     CHECK(f.service.current("acme")->version == 1);
@@ -139,8 +141,8 @@ TEST_CASE("after a save, this service and another on the same file both serve th
 
 TEST_CASE("readers on many threads never see a row older than a save that finished first") {
     Fixture f;
-    storage::SettingsStore writer_store(f.dir.file("settings.db"));
-    SettingsService writer(writer_store, f.key, f.log);
+    storage::SqliteStore writer_store(f.dir.file("settings.db"));
+    SettingsService writer(writer_store, f.key, f.log, std::chrono::seconds(10));
     constexpr int kSaves = 60;
     std::atomic<std::int64_t> finished{0};  // the newest version whose save returned
     std::atomic<int> stale{0};

@@ -1,4 +1,4 @@
-#include "storage/change_watch.h"
+#include "storage/sqlite/change_watch.h"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -7,7 +7,7 @@
 #include <mutex>
 #include <optional>
 
-#include "storage/database.h"
+#include "storage/sqlite/database.h"
 
 namespace wisepay::storage {
 

@@ -1,20 +1,15 @@
-// Opening the settings database: file mode, pragmas and schema migrations.
+// Opening the SQLite settings database: file mode, pragmas and schema
+// migrations.
 #pragma once
 
 #include <SQLiteCpp/Database.h>
 
-#include <stdexcept>
 #include <string>
 #include <vector>
 
-namespace wisepay::storage {
+#include "storage/settings_store.h"
 
-// Any failure to open, read or write the database. The message names the
-// operation and SQLite's reason; it never carries row contents.
-class StorageError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
+namespace wisepay::storage {
 
 // The schema version this build writes (PRAGMA user_version).
 int current_schema_version();

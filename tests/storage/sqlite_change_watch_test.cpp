@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include "storage/change_watch.h"
-#include "storage/settings_store.h"
+#include "storage/sqlite/change_watch.h"
+#include "storage/sqlite/sqlite_store.h"
 #include "tests/support/temp_dir.h"
 
 using namespace wisepay::storage;
@@ -25,6 +25,10 @@ SavePlanner enable(bool on) {
     };
 }
 
+Deadline soon() {
+    return std::chrono::steady_clock::now() + std::chrono::seconds(30);
+}
+
 // How many times `watch` reports a change to this thread.
 int changes_seen(ChangeWatch &watch) {
     int seen = 0;
@@ -37,20 +41,20 @@ int changes_seen(ChangeWatch &watch) {
 TEST_CASE("a change watch reports a commit by any connection once, and nothing else") {
     TempDir dir;
     const std::string path = dir.file("settings.db");
-    SettingsStore store(path);
+    SqliteStore store(path);
     ChangeWatch watch(path, 1);
 
     CHECK(changes_seen(watch) == 1);  // a new connection has never looked
     CHECK(changes_seen(watch) == 0);
-    store.load("acme");  // reads do not count
+    store.load("acme", soon());  // reads do not count
     CHECK(changes_seen(watch) == 0);
 
-    store.save("acme", "ann", 0, enable(true));  // the store's own connection
+    store.save("acme", "ann", 0, enable(true), soon());  // the store's own connection
     CHECK(changes_seen(watch) == 1);
     CHECK(changes_seen(watch) == 0);
 
-    SettingsStore other(path);  // another connection
-    other.save("acme", "bob", 1, enable(false));
+    SqliteStore other(path);  // another connection
+    other.save("acme", "bob", 1, enable(false), soon());
     CHECK(changes_seen(watch) == 1);
     CHECK(changes_seen(watch) == 0);
 
@@ -66,7 +70,7 @@ TEST_CASE("a change watch reports a commit by any connection once, and nothing e
     // it may be reported (a needless reload) but must not hide what follows.
     SQLite::Database(path, SQLite::OPEN_READWRITE).exec("PRAGMA wal_checkpoint(TRUNCATE)");
     changes_seen(watch);
-    store.save("acme", "ann", 2, enable(true));
+    store.save("acme", "ann", 2, enable(true), soon());
     CHECK(changes_seen(watch) == 1);
     CHECK(changes_seen(watch) == 0);
 }
@@ -74,12 +78,12 @@ TEST_CASE("a change watch reports a commit by any connection once, and nothing e
 TEST_CASE("concurrent checks of a change watch run on_change once per commit, and wait for it") {
     TempDir dir;
     const std::string path = dir.file("settings.db");
-    SettingsStore store(path);
+    SqliteStore store(path);
     ChangeWatch watch(path, 1);
     changes_seen(watch);
 
     for (int round = 0; round < 20; ++round) {
-        store.save("acme", "ann", round, enable(round % 2 == 0));
+        store.save("acme", "ann", round, enable(round % 2 == 0), soon());
         std::atomic<int> reported{0};
         std::atomic<bool> dropped{false};
         std::atomic<int> saw_before_drop{0};
@@ -106,13 +110,13 @@ TEST_CASE("concurrent checks of a change watch run on_change once per commit, an
 TEST_CASE("every connection of a change watch reports a commit made before its next look") {
     TempDir dir;
     const std::string path = dir.file("settings.db");
-    SettingsStore store(path);
+    SqliteStore store(path);
     ChangeWatch watch(path, 4);
 
     // Eight threads spread over the four connections (a thread moves off its
     // own only when another holds it, so none is left out); after a commit,
     // each connection reports it exactly once.
-    store.save("acme", "ann", 0, enable(true));
+    store.save("acme", "ann", 0, enable(true), soon());
     for (int round = 0; round < 3; ++round) {
         // Every connection looks once, so all are up to date...
         std::vector<std::thread> lookers;
@@ -121,7 +125,7 @@ TEST_CASE("every connection of a change watch reports a commit made before its n
         for (auto &t : lookers)
             t.join();
 
-        store.save("acme", "ann", round + 1, enable(round % 2 == 0));
+        store.save("acme", "ann", round + 1, enable(round % 2 == 0), soon());
         // ...and after a commit, a look from any thread reports it.
         std::atomic<int> reported{0};
         std::vector<std::thread> checkers;

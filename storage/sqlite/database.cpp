@@ -1,4 +1,4 @@
-#include "storage/database.h"
+#include "storage/sqlite/database.h"
 
 #include <SQLiteCpp/Transaction.h>
 #include <fcntl.h>
