@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "plugin/error.h"
+#include "storage/settings_store.h"
 
 namespace wisepay {
 namespace {
@@ -69,6 +70,42 @@ MasterKeySource parse_master_key(const json::value &v) {
     return key;
 }
 
+// Either an SQLite file or a PostgreSQL database, never both. The URL is
+// never quoted back: it may hold a password.
+void parse_database(const json::object &obj, Config &config) {
+    const bool path = obj.contains("database_path");
+    const bool url = obj.contains("database_url");
+    if (path && url) {
+        throw config_error(
+            "give either \"database_path\" (an SQLite file) or \"database_url\" "
+            "(a PostgreSQL database), not both.");
+    }
+    if (!path && !url) {
+        throw config_error(
+            "\"database_path\" (an SQLite file) or \"database_url\" (a "
+            "PostgreSQL database) is required.");
+    }
+    if (path) {
+        config.database_path = required_string(obj, "database_path", "");
+        if (obj.contains("pool_size"))
+            throw config_error("\"pool_size\" applies only to \"database_url\".");
+        return;
+    }
+    config.database_url = required_string(obj, "database_url", "");
+    if (!storage::describe_postgres_url(config.database_url)) {
+        throw config_error(
+            "\"database_url\" is not a PostgreSQL connection URI or keyword "
+            "string (postgresql://user@host:port/dbname?sslmode=verify-full).");
+    }
+    if (const json::value *v = obj.if_contains("pool_size")) {
+        boost::system::error_code ec;
+        const auto size = v->is_int64() || v->is_uint64() ? v->to_number<std::int64_t>(ec) : 0;
+        if (ec || size < 1 || size > 64)
+            throw config_error("\"pool_size\" must be a whole number from 1 to 64.");
+        config.pool_size = static_cast<std::size_t>(size);
+    }
+}
+
 }  // namespace
 
 Config parse_config(std::string_view text) {
@@ -81,12 +118,12 @@ Config parse_config(std::string_view text) {
     }
     const json::object &obj = as_object(doc, "the config");
     reject_unknown(obj,
-                   {"database_path", "master_key", "wisepay_base_url", "wisepay_portal_url",
-                    "ca_file", "deadline_ms", "allow_insecure_http"},
+                   {"database_path", "database_url", "pool_size", "master_key", "wisepay_base_url",
+                    "wisepay_portal_url", "ca_file", "deadline_ms", "allow_insecure_http"},
                    "");
 
     Config config;
-    config.database_path = required_string(obj, "database_path", "");
+    parse_database(obj, config);
     const json::value *master_key = obj.if_contains("master_key");
     if (!master_key)
         throw config_error("\"master_key\" is required.");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -19,7 +20,10 @@ struct MasterKeySource {
 };
 
 struct Config {
+    // Exactly one of the two: an SQLite file, or a PostgreSQL database.
     std::string database_path;
+    std::string database_url;   // a libpq URI or keyword string; may hold a password
+    std::size_t pool_size = 4;  // PostgreSQL connections (database_url only)
     MasterKeySource master_key;
     Url wisepay_base;
     // Where Wise-Pay's sign-in redirects and registration links must point:

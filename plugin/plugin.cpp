@@ -10,6 +10,9 @@ std::unique_ptr<storage::SettingsStore> open_store(const Logger &log, const Conf
     try {
         storage::StoreLocation location;
         location.sqlite_path = config.database_path;
+        location.postgres_url = config.database_url;
+        location.pool_size = config.pool_size;
+        location.statement_timeout = config.deadline;
         return storage::open_store(location, std::chrono::steady_clock::now() + config.deadline);
     } catch (const storage::StorageError &e) {
         log.error(e.what());
@@ -33,7 +36,7 @@ Plugin::Plugin(const Logger &log, std::string_view config_json)
     // The key now lives only in master_key_; the config's copy goes.
     OPENSSL_cleanse(config_.master_key.hex_value.data(), config_.master_key.hex_value.size());
     config_.master_key.hex_value.clear();
-    log_.info("ready: settings in '" + config_.database_path + "', Wise-Pay at " +
+    log_.info("ready: settings in " + store_->describe() + ", Wise-Pay at " +
               config_.wisepay_base.scheme + "://" + config_.wisepay_base.authority());
 }
 

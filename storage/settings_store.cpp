@@ -9,6 +9,13 @@
 
 namespace wisepay::storage {
 
+std::optional<std::string> describe_postgres_url(const std::string &url) {
+    const auto parsed = pq::parse_conninfo(url, nullptr);
+    if (!parsed)
+        return std::nullopt;
+    return parsed->description;
+}
+
 std::unique_ptr<SettingsStore> open_store(const StoreLocation &location, Deadline deadline) {
     if (!location.sqlite_path.empty())
         return std::make_unique<SqliteStore>(location.sqlite_path);

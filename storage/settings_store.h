@@ -139,6 +139,11 @@ struct StoreLocation {
     std::chrono::milliseconds statement_timeout{10000};
 };
 
+// Checks a PostgreSQL connection string without connecting: how logs may name
+// it ("postgresql://user@host:port/dbname", never the password), or nullopt
+// when libpq cannot read it.
+std::optional<std::string> describe_postgres_url(const std::string &url);
+
 // Opens (creating and migrating where needed) the store at `location`.
 // Throws StorageError.
 std::unique_ptr<SettingsStore> open_store(const StoreLocation &location, Deadline deadline);

@@ -12,6 +12,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         if (!config.wisepay_base.is_https() && !config.allow_insecure_http) {
             __builtin_trap();  // plain http accepted without the explicit opt-in
         }
+        if (config.database_path.empty() == config.database_url.empty()) {
+            __builtin_trap();  // not exactly one database
+        }
     } catch (const wisepay::Error &) {
     }
     return 0;

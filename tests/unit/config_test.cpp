@@ -48,7 +48,7 @@ TEST_CASE("config errors name the setting at fault") {
     CHECK_THAT(config_error_of(config_with(",\"databse_path\":\"x\"")),
                Catch::Contains("unknown setting \"databse_path\""));
     CHECK_THAT(config_error_of(std::string("{") + kKey + ",\"wisepay_base_url\":\"https://a\"}"),
-               Catch::Contains("\"database_path\" is required"));
+               Catch::Contains("\"database_path\" (an SQLite file) or \"database_url\""));
     CHECK_THAT(config_error_of(config_with(",\"deadline_ms\":5")), Catch::Contains("deadline_ms"));
     CHECK_THAT(config_error_of(config_with(",\"deadline_ms\":\"fast\"")),
                Catch::Contains("deadline_ms"));
@@ -76,4 +76,37 @@ TEST_CASE("plain http to Wise-Pay needs an explicit opt-in") {
                             "\"allow_insecure_http\":true}");
     CHECK_FALSE(c.wisepay_base.is_https());
     CHECK(c.allow_insecure_http);
+}
+
+TEST_CASE("the config names exactly one database: an SQLite file or a PostgreSQL URL") {
+    const std::string rest = std::string(kKey) + ",\"wisepay_base_url\":\"https://a\"";
+    Config c = parse_config(
+        "{\"database_url\":\"postgresql://app:pw@db.example/portal\","
+        "\"pool_size\":8," +
+        rest + "}");
+    CHECK(c.database_path.empty());
+    CHECK(c.database_url == "postgresql://app:pw@db.example/portal");
+    CHECK(c.pool_size == 8);
+    CHECK(parse_config("{\"database_url\":\"host=db dbname=portal\"," + rest + "}").pool_size == 4);
+
+    CHECK_THAT(
+        config_error_of("{\"database_path\":\"d\",\"database_url\":\"host=db\"," + rest + "}"),
+        Catch::Contains("not both"));
+    CHECK_THAT(config_error_of("{" + rest + "}"), Catch::Contains("\"database_url\""));
+    CHECK_THAT(config_error_of("{\"database_path\":\"d\",\"pool_size\":2," + rest + "}"),
+               Catch::Contains("\"pool_size\" applies only to \"database_url\""));
+    for (const std::string bad_size : {"0", "65", "\"4\"", "2.5", "-1"}) {
+        CHECK_THAT(config_error_of("{\"database_url\":\"host=db\",\"pool_size\":" + bad_size + "," +
+                                   rest + "}"),
+                   Catch::Contains("\"pool_size\" must be a whole number from 1 to 64"));
+    }
+    // A URL libpq cannot read is named by its key, never quoted: it may hold
+    // a password.
+    for (const std::string bad_url : {"postgresql://app:s3cretPW%zz@db/portal", "host=db password",
+                                      "mysql://app:s3cretPW@db/portal"}) {
+        const std::string message =
+            config_error_of("{\"database_url\":\"" + bad_url + "\"," + rest + "}");
+        CHECK_THAT(message, Catch::Contains("\"database_url\" is not a PostgreSQL connection"));
+        CHECK(message.find("s3cretPW") == std::string::npos);
+    }
 }
