@@ -5,7 +5,9 @@
 #include <thread>
 
 #include "tests/integration/plugin_host.h"
+#include "tests/support/plugin_config.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_backend.h"
 
 using namespace wisepay::test;
 
@@ -114,7 +116,12 @@ TEST_CASE("a bad config is refused with a message that names the problem") {
     CHECK(r.status == WISEPAY_E_CONFIG);
     CHECK_THAT(r.message, Catch::Contains("WISEPAY_NO_SUCH_VAR"));
 
-    r = try_create(host, make_config(dir.file("missing-dir/settings.db")));
+    // A database that cannot be opened: a file in a folder that does not
+    // exist, or a PostgreSQL server that is not there.
+    r = try_create(host, test_backend() == Backend::kSqlite
+                             ? make_config(dir.file("missing-dir/settings.db"))
+                             : plugin_config_json({db, std::string(64, '7'), "https://127.0.0.1:9",
+                                                   "", "postgresql://postgres@127.0.0.1:1/none"}));
     CHECK(r.status == WISEPAY_E_STORAGE);
     CHECK_FALSE(r.correlation_id.empty());
 

@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "tests/integration/plugin_host.h"
+#include "tests/support/plugin_config.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_backend.h"
 
 using namespace wisepay::test;
 namespace json = boost::json;
@@ -421,7 +423,11 @@ TEST_CASE("hostile host: text that is not UTF-8 is refused in every string input
         check_refused(test_key(s, test_request(typed_key.data(), typed_key.size()), &error), error,
                       {WISEPAY_E_VALIDATION, WISEPAY_E_INVALID_ARGUMENT});
 
-        check_create_refused(s, make_config(s.dir.file("other" + bad + ".db")));
+        check_create_refused(
+            s, test_backend() == Backend::kSqlite
+                   ? make_config(s.dir.file("other" + bad + ".db"))
+                   : plugin_config_json({"", std::string(64, '7'), "https://127.0.0.1:9", "",
+                                         "postgresql://postgres@127.0.0.1/other" + bad}));
     }
     s.check_unchanged();
     // Nothing of it reached the log either: every line is still UTF-8 text

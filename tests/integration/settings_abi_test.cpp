@@ -1,6 +1,5 @@
 // The settings page through the dlopen'ed plugin: what an admin saves is
 // validated, persisted, sealed, and never shown or logged in full.
-#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <boost/json.hpp>
@@ -8,6 +7,7 @@
 
 #include "tests/integration/plugin_host.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_backend.h"
 
 using namespace wisepay::test;
 namespace json = boost::json;
@@ -24,28 +24,6 @@ json::object parse_object(const std::string &text) {
 
 std::int64_t version_of(const CallResult &r) {
     return parse_object(r.json)["version"].as_int64();
-}
-
-// Rows in the audit table, read straight from the SQLite file.
-std::vector<std::string> audit_rows(const std::string &db_path) {
-    sqlite3 *db = nullptr;
-    REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-    sqlite3_stmt *stmt = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db,
-                               "SELECT tenant_id, actor, version, changes FROM audit ORDER BY id",
-                               -1, &stmt, nullptr) == SQLITE_OK);
-    std::vector<std::string> rows;
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-        std::string row;
-        for (int c = 0; c < 4; ++c) {
-            const auto *text = sqlite3_column_text(stmt, c);
-            row += std::string(text ? reinterpret_cast<const char *>(text) : "NULL") + "|";
-        }
-        rows.push_back(row);
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return rows;
 }
 
 }  // namespace
@@ -95,10 +73,11 @@ TEST_CASE("a saved API key appears nowhere: not in the database files, logs, rea
             CHECK(doc["api_key"].as_object()["last4"] == "7Lm2");
             CHECK(shown.find("UNIQUEbody") == std::string::npos);
         }
-        // While the instance is open the save may still sit in the WAL file.
-        CHECK(read_all_files(dir.path()).find("UNIQUEbody") == std::string::npos);
+        // While the instance is open (on SQLite the save may still sit in
+        // the WAL file).
+        CHECK(stored_text(db).find("UNIQUEbody") == std::string::npos);
     }
-    const std::string everything = read_all_files(dir.path());
+    const std::string everything = stored_text(db);
     CHECK(everything.find("UNIQUEbody") == std::string::npos);
     CHECK(everything.find("ann@example.com") != std::string::npos);  // the audit did land
     CHECK(host.all_logs().find("saved by 'ann@example.com'") != std::string::npos);
@@ -267,7 +246,7 @@ TEST_CASE("tenants are kept apart") {
     CHECK(other["updated_at"].is_null());
 }
 
-TEST_CASE("the database file is created readable by its owner only") {
+TEST_CASE("the database file is created readable by its owner only", "[sqlite]") {
     TempDir dir;
     const std::string db = dir.file("settings.db");
     TestHost host;

@@ -6,11 +6,6 @@
 
 namespace wisepay::test {
 
-PostgresServer &shared_postgres() {
-    static PostgresServer server;
-    return server;
-}
-
 storage::Deadline soon() {
     return std::chrono::steady_clock::now() + std::chrono::seconds(30);
 }

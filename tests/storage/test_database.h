@@ -8,22 +8,17 @@
 #include <string>
 
 #include "storage/settings_store.h"
-#include "tests/support/postgres_server.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_backend.h"
 
 namespace wisepay::test {
-
-enum class Backend { kSqlite, kPostgres };
-
-// The PostgreSQL server of this test process, started on first use.
-PostgresServer &shared_postgres();
 
 class TestDatabase {
   public:
     explicit TestDatabase(Backend backend);
 
     Backend backend() const { return backend_; }
-    const char *name() const { return backend_ == Backend::kSqlite ? "SQLite" : "PostgreSQL"; }
+    const char *name() const { return backend_name(backend_); }
     const storage::StoreLocation &location() const { return location_; }
 
     // Opens a store on this database: each is what one plugin instance (or

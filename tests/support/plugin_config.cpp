@@ -1,12 +1,19 @@
 #include "tests/support/plugin_config.h"
 
+#include "tests/support/test_backend.h"
+
 #include <boost/json.hpp>
 
 namespace wisepay::test {
 
 std::string plugin_config_json(const PluginConfig &config, const std::string &extra) {
     boost::json::object doc;
-    doc["database_path"] = config.database_path;
+    if (config.database_url.empty()) {
+        const auto [key, database] = database_member(config.database_path);
+        doc[key] = database;
+    } else {
+        doc["database_url"] = config.database_url;
+    }
     doc["master_key"] = {{"source", "hex"}, {"value", config.master_key_hex}};
     doc["wisepay_base_url"] = config.base_url;
     if (!config.ca_file.empty())

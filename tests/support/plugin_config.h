@@ -7,10 +7,15 @@
 namespace wisepay::test {
 
 struct PluginConfig {
+    // A file path; on PostgreSQL (tests/support/test_backend.h) it stands
+    // for a database of its own.
     std::string database_path;
     std::string master_key_hex;  // 64 hex digits
     std::string base_url;        // wisepay_base_url
     std::string ca_file;         // left out when empty
+    // When not empty: "database_url" exactly as given, instead of the
+    // database that database_path stands for (tests of bad URLs).
+    std::string database_url = "";
 };
 
 // The config document for `config`; `extra` (raw JSON members, each with a
