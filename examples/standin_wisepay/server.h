@@ -11,9 +11,9 @@
 #include <mutex>
 #include <thread>
 
-#include "examples/mock_wisepay/portal.h"
+#include "examples/standin_wisepay/portal.h"
 
-namespace wisepay_mock {
+namespace wisepay_standin {
 
 class Server {
   public:
@@ -54,4 +54,4 @@ class Server {
     bool stopping_ = false;
 };
 
-}  // namespace wisepay_mock
+}  // namespace wisepay_standin

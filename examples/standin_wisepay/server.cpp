@@ -1,4 +1,4 @@
-#include "examples/mock_wisepay/server.h"
+#include "examples/standin_wisepay/server.h"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -10,9 +10,9 @@
 #include <cstdio>
 #include <exception>
 
-#include "examples/mock_wisepay/routes.h"
+#include "examples/standin_wisepay/routes.h"
 
-namespace wisepay_mock {
+namespace wisepay_standin {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -203,4 +203,4 @@ void Server::serve(tcp::socket socket, std::list<Connection>::iterator self) {
     socket.close(ignored);
 }
 
-}  // namespace wisepay_mock
+}  // namespace wisepay_standin

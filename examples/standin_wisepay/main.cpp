@@ -1,5 +1,5 @@
-// wisepay_mock_portal: a stand-in Wise-Pay portal on loopback, so the plugin
-// demo works offline. This file reads the flags, binds, prints where it
+// wisepay_standin: the stand-in Wise-Pay, on loopback, so the plugin demo
+// works offline. This file reads the flags, binds, prints where it
 // listens, and stops cleanly on SIGINT/SIGTERM.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -17,20 +17,20 @@
 #include <string>
 #include <string_view>
 
-#include "examples/mock_wisepay/demo_data.h"
-#include "examples/mock_wisepay/portal.h"
-#include "examples/mock_wisepay/server.h"
+#include "examples/standin_wisepay/demo_data.h"
+#include "examples/standin_wisepay/portal.h"
+#include "examples/standin_wisepay/server.h"
 
 namespace {
 namespace asio = boost::asio;
-using wisepay_mock::Portal;
-using wisepay_mock::Server;
+using wisepay_standin::Portal;
+using wisepay_standin::Server;
 
 constexpr const char *kUsage =
-    "usage: wisepay_mock_portal [--host 127.0.0.1] [--port N] [--port-file PATH]\n"
-    "                           [--token-ttl SECONDS]\n"
+    "usage: wisepay_standin [--host 127.0.0.1] [--port N] [--port-file PATH]\n"
+    "                       [--token-ttl SECONDS]\n"
     "  --host        loopback address to listen on (default 127.0.0.1; nothing else\n"
-    "                is accepted: the mock speaks plain HTTP)\n"
+    "                is accepted: the stand-in speaks plain HTTP)\n"
     "  --port        port to listen on; 0 or absent lets the kernel pick a free one\n"
     "  --port-file   write the bound port to PATH (for scripts and tests)\n"
     "  --token-ttl   lifetime of sign-in links in seconds (default 120)\n";
@@ -126,7 +126,7 @@ int main(int argc, char **argv) {
     }
     Options options;
     if (const auto problem = parse_options(argc, argv, options)) {
-        std::fprintf(stderr, "wisepay_mock_portal: %s\n%s", problem->c_str(), kUsage);
+        std::fprintf(stderr, "wisepay_standin: %s\n%s", problem->c_str(), kUsage);
         return 2;
     }
     boost::system::error_code ec;
@@ -134,7 +134,7 @@ int main(int argc, char **argv) {
     // Plain HTTP with demo keys and sign-in links must never face a network.
     if (ec || !address.is_loopback()) {
         std::fprintf(stderr,
-                     "wisepay_mock_portal: refusing --host %s: only a loopback address "
+                     "wisepay_standin: refusing --host %s: only a loopback address "
                      "(127.0.0.1 or ::1) is allowed\n",
                      options.host.c_str());
         return 2;
@@ -152,8 +152,8 @@ int main(int argc, char **argv) {
         const std::string host =
             address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
         const std::string origin = "http://" + host + ":" + std::to_string(server.port());
-        const wisepay_mock::DemoData data = wisepay_mock::make_demo_data();
-        const std::string description = wisepay_mock::describe(data);
+        const wisepay_standin::DemoData data = wisepay_standin::make_demo_data();
+        const std::string description = wisepay_standin::describe(data);
         portal.emplace(data, origin, std::chrono::seconds(options.token_ttl));
 
         asio::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -165,7 +165,7 @@ int main(int argc, char **argv) {
 
         std::fputs(description.c_str(), stdout);
         std::printf("sign-in links live %ld s\n", options.token_ttl);
-        std::printf("mock Wise-Pay portal listening on %s\n", origin.c_str());
+        std::printf("stand-in Wise-Pay listening on %s\n", origin.c_str());
         std::fflush(stdout);
         // Last, so whoever waits for the file also finds the line above.
         if (!options.port_file.empty()) {
@@ -175,10 +175,10 @@ int main(int argc, char **argv) {
         server.start(*portal);
         ioc.run();  // returns once stop() closed the acceptor and the signal wait is done
         server.join();
-        std::printf("mock Wise-Pay portal stopped\n");
+        std::printf("stand-in Wise-Pay stopped\n");
         return 0;
     } catch (const std::exception &e) {
-        std::fprintf(stderr, "wisepay_mock_portal: %s\n", e.what());
+        std::fprintf(stderr, "wisepay_standin: %s\n", e.what());
         return 1;
     }
 }

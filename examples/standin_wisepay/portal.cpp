@@ -1,4 +1,4 @@
-#include "examples/mock_wisepay/portal.h"
+#include "examples/standin_wisepay/portal.h"
 
 #include <sys/random.h>
 
@@ -7,7 +7,7 @@
 #include <system_error>
 #include <utility>
 
-namespace wisepay_mock {
+namespace wisepay_standin {
 namespace {
 
 // How long a browser stays signed in after using a link.
@@ -211,4 +211,4 @@ void Portal::forget_expired(Clock::time_point now) {
     std::erase_if(sessions_, [now](const auto &entry) { return now >= entry.second.expires; });
 }
 
-}  // namespace wisepay_mock
+}  // namespace wisepay_standin

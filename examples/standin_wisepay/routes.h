@@ -4,9 +4,9 @@
 
 #include <boost/beast/http.hpp>
 
-#include "examples/mock_wisepay/portal.h"
+#include "examples/standin_wisepay/portal.h"
 
-namespace wisepay_mock {
+namespace wisepay_standin {
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
@@ -17,4 +17,4 @@ Response handle_request(Portal &portal, const Request &request);
 // whose handling failed.
 Response transport_error(boost::beast::http::status status);
 
-}  // namespace wisepay_mock
+}  // namespace wisepay_standin

@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "examples/mock_wisepay/portal.h"
+#include "examples/standin_wisepay/portal.h"
 
-namespace wisepay_mock {
+namespace wisepay_standin {
 
 std::string html_escape(std::string_view text);
 
@@ -19,4 +19,4 @@ std::string register_page();
 std::string home_page();
 std::string not_found_page();
 
-}  // namespace wisepay_mock
+}  // namespace wisepay_standin
