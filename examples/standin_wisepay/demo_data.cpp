@@ -1,4 +1,4 @@
-#include "examples/standin_wisepay/demo_data.h"
+#include "demo_data.h"
 
 #include <sstream>
 

@@ -17,9 +17,9 @@
 #include <string>
 #include <string_view>
 
-#include "examples/standin_wisepay/demo_data.h"
-#include "examples/standin_wisepay/portal.h"
-#include "examples/standin_wisepay/server.h"
+#include "demo_data.h"
+#include "portal.h"
+#include "server.h"
 
 namespace {
 namespace asio = boost::asio;

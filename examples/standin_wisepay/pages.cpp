@@ -1,8 +1,12 @@
-#include "examples/standin_wisepay/pages.h"
+#include "pages.h"
 
 #include <cstdio>
 
+#include "html_escape.h"
+
 namespace wisepay_standin {
+using examples_common::html_escape;
+
 namespace {
 
 constexpr std::string_view kStyle = R"css(
@@ -41,33 +45,6 @@ std::string format_amount(std::int64_t cents, std::string_view currency) {
 }
 
 }  // namespace
-
-std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 std::string dashboard_page(const DashboardView &view, std::string_view merchant_name) {
     const Payer &payer = *view.payer;

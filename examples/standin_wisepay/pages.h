@@ -6,11 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "examples/standin_wisepay/portal.h"
+#include "portal.h"
 
 namespace wisepay_standin {
-
-std::string html_escape(std::string_view text);
 
 std::string dashboard_page(const DashboardView &view, std::string_view merchant_name);
 std::string link_expired_page();

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "examples/standin_wisepay/demo_data.h"
+#include "demo_data.h"
 
 namespace wisepay_standin {
 
@@ -97,8 +97,5 @@ class Portal {
 // Trims ASCII white space and lower-cases ASCII letters, the way Wise-Pay
 // compares emails.
 std::string normalize_email(std::string_view email);
-
-// n random bytes from the kernel, as 2n lower-case hex digits.
-std::string random_hex(std::size_t bytes);
 
 }  // namespace wisepay_standin

@@ -1,11 +1,11 @@
-#include "examples/standin_wisepay/routes.h"
+#include "routes.h"
 
 #include <boost/json.hpp>
 
 #include <string>
 #include <string_view>
 
-#include "examples/standin_wisepay/pages.h"
+#include "pages.h"
 
 namespace wisepay_standin {
 namespace http = boost::beast::http;

@@ -4,7 +4,7 @@
 
 #include <boost/beast/http.hpp>
 
-#include "examples/standin_wisepay/portal.h"
+#include "portal.h"
 
 namespace wisepay_standin {
 

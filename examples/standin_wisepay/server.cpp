@@ -1,4 +1,4 @@
-#include "examples/standin_wisepay/server.h"
+#include "server.h"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <exception>
 
-#include "examples/standin_wisepay/routes.h"
+#include "routes.h"
 
 namespace wisepay_standin {
 namespace asio = boost::asio;

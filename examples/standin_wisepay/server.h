@@ -11,7 +11,7 @@
 #include <mutex>
 #include <thread>
 
-#include "examples/standin_wisepay/portal.h"
+#include "portal.h"
 
 namespace wisepay_standin {
 
