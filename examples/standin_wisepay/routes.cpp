@@ -372,9 +372,7 @@ Response route(Portal &portal, const Request &req) {
 }  // namespace
 
 Response handle_request(Portal &portal, const Request &request) {
-    Response res = route(portal, request);
-    res.version(request.version());
-    return res;
+    return route(portal, request);
 }
 
 Response transport_error(http::status status) {
