@@ -222,6 +222,9 @@ def test_flags(binary):
     check("a non-loopback --host is refused", res.returncode == 2, f"exit {res.returncode}")
     res = subprocess.run([binary, "--port", "99999"], capture_output=True, timeout=5)
     check("a bad --port is refused", res.returncode == 2, f"exit {res.returncode}")
+    res = subprocess.run([binary, "--read-timeout", "0", "--port", "0"], capture_output=True,
+                         timeout=5)
+    check("a bad --read-timeout is refused", res.returncode == 2, f"exit {res.returncode}")
 
 
 def main():
