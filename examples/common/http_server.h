@@ -6,8 +6,9 @@
 //
 // Every connection has deadlines: a request must arrive within
 // read_timeout of the server starting to wait for it (which also ends idle
-// kept-alive connections), and an answer must be taken within
-// write_timeout. A client that stalls loses its connection, not a thread.
+// kept-alive connections; a body sent after "100 Continue" gets a fresh
+// read_timeout), and an answer must be taken within write_timeout. A client
+// that stalls loses its connection, not a thread.
 //
 // Stopping is graceful: stop() (or SIGINT/SIGTERM) closes the acceptor and
 // wakes connections that wait for a request; a request already being
