@@ -1,7 +1,7 @@
 // The portal's demo people and their invoices. A real host has its own user
 // store; the console only needs who is signed in and which invoices they own.
-// Pat's invoices match the stand-in Wise-Pay portal (examples/mock_wisepay),
-// so the whole click-through works offline.
+// Pat's invoices match the stand-in Wise-Pay (examples/standin_wisepay), so
+// the whole click-through works offline.
 #pragma once
 
 #include <string>

@@ -1,15 +1,15 @@
-// The request and response types the console's handlers work with: Beast's
-// own message types with in-memory string bodies (every page is small).
+// The request and response types the console's handlers work with: those of
+// the examples' shared server (examples/common/http_server.h), Beast's own
+// message types with in-memory string bodies (every page is small).
 #pragma once
 
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include "http_server.h"
 
 namespace admin_console {
 
 namespace http = boost::beast::http;
 
-using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
+using examples_common::Request;
+using examples_common::Response;
 
 }  // namespace admin_console

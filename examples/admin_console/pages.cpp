@@ -1,11 +1,11 @@
 #include "pages.h"
 
-#include "html.h"
+#include "html_escape.h"
 
 namespace admin_console {
 namespace {
 
-using html::escape;
+using examples_common::html_escape;
 
 // One small stylesheet for every page; inline because the console serves no
 // files (and the CSP allows inline styles only).
@@ -63,16 +63,16 @@ bool is_web_url(std::string_view url) {
 std::string header_html(const Chrome &chrome) {
     std::string out = "<header>\n";
     if (chrome.user != nullptr) {
-        out += "<span class=\"who\" id=\"signed-in-as\">Signed in as " + escape(chrome.user->name) +
-               " <small>" + escape(chrome.user->email) + (chrome.user->admin ? ", admin" : "") +
-               "</small></span>\n";
+        out += "<span class=\"who\" id=\"signed-in-as\">Signed in as " +
+               html_escape(chrome.user->name) + " <small>" + html_escape(chrome.user->email) +
+               (chrome.user->admin ? ", admin" : "") + "</small></span>\n";
     } else {
         out += "<span class=\"who\" id=\"signed-in-as\">Not signed in</span>\n";
     }
-    out += "<nav><a href=\"" + escape(chrome.integration_url) + "\">" +
-           escape(chrome.integration_label) + "</a> &middot; <a href=\"/invoices\">Invoices</a>" +
-           " &middot; <a href=\"/\">" + (chrome.user != nullptr ? "Switch user" : "Sign in") +
-           "</a></nav>\n";
+    out += "<nav><a href=\"" + html_escape(chrome.integration_url) + "\">" +
+           html_escape(chrome.integration_label) +
+           "</a> &middot; <a href=\"/invoices\">Invoices</a>" + " &middot; <a href=\"/\">" +
+           (chrome.user != nullptr ? "Switch user" : "Sign in") + "</a></nav>\n";
     out += "</header>\n";
     return out;
 }
@@ -83,7 +83,7 @@ std::string layout(std::string_view title, const Chrome &chrome, std::string_vie
     std::string out =
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
-    out += escape(title);
+    out += html_escape(title);
     out += " - Customer Portal Admin</title>\n<style>";
     out += kStyle;
     out += "</style>\n</head>\n<body>\n";
@@ -104,10 +104,10 @@ std::string login_section(const Chrome &chrome) {
     out += "<form method=\"post\" action=\"/login\" class=\"users\">\n";
     for (const auto &user : demo_users()) {
         const bool current = chrome.user != nullptr && chrome.user->id == user.id;
-        out += "<button type=\"submit\" name=\"user\" value=\"" + escape(user.id) +
-               "\" id=\"login-" + escape(user.id) + "\">" + escape(user.name) +
+        out += "<button type=\"submit\" name=\"user\" value=\"" + html_escape(user.id) +
+               "\" id=\"login-" + html_escape(user.id) + "\">" + html_escape(user.name) +
                (user.admin ? " (admin)" : "") + (current ? " &mdash; signed in" : "") + "<span>" +
-               escape(user.email) + "</span></button>\n";
+               html_escape(user.email) + "</span></button>\n";
     }
     out += "</form>\n";
     return out;
@@ -116,7 +116,7 @@ std::string login_section(const Chrome &chrome) {
 std::string invoices_section(const DemoUser &user) {
     std::string out = "<h1>Your invoices</h1>\n";
     if (user.invoices.empty()) {
-        out += "<p class=\"description\" id=\"no-invoices\">" + escape(user.name) +
+        out += "<p class=\"description\" id=\"no-invoices\">" + html_escape(user.name) +
                " has no invoices. Sign in as Pat or Nora to try the Wise-Pay links.</p>\n";
         return out;
     }
@@ -127,14 +127,14 @@ std::string invoices_section(const DemoUser &user) {
         "<table id=\"invoices\">\n<thead><tr><th>Invoice</th><th>For</th><th>Due</th>"
         "<th class=\"amount\">Amount</th><th></th></tr></thead>\n<tbody>\n";
     for (const auto &invoice : user.invoices) {
-        out += "<tr><td>" + escape(invoice.number) + "</td><td>" + escape(invoice.description) +
-               "</td><td>" + escape(invoice.due_date) + "</td><td class=\"amount\">" +
-               escape(format_amount(invoice)) + "</td><td>";
+        out += "<tr><td>" + html_escape(invoice.number) + "</td><td>" +
+               html_escape(invoice.description) + "</td><td>" + html_escape(invoice.due_date) +
+               "</td><td class=\"amount\">" + html_escape(format_amount(invoice)) + "</td><td>";
         // noopener: the Wise-Pay tab cannot reach back into this page;
         // noreferrer: the portal URL is not sent to Wise-Pay.
-        out += "<a href=\"/invoices/" + escape(invoice.id) +
+        out += "<a href=\"/invoices/" + html_escape(invoice.id) +
                "/pay\" target=\"_blank\" rel=\"noopener noreferrer\" class=\"pay-link\">Pay " +
-               escape(invoice.number) + " in Wise-Pay</a>";
+               html_escape(invoice.number) + " in Wise-Pay</a>";
         out += "</td></tr>\n";
     }
     out += "</tbody>\n</table>\n";
@@ -143,18 +143,18 @@ std::string invoices_section(const DemoUser &user) {
 
 std::string refusal_section(const Refusal &refusal) {
     std::string out = "<div id=\"refusal\">\n<h1>Wise-Pay could not open " +
-                      escape(refusal.invoice_number) + "</h1>\n";
-    out +=
-        "<p class=\"message error\" id=\"refusal-message\">" + escape(refusal.message) + "</p>\n";
+                      html_escape(refusal.invoice_number) + "</h1>\n";
+    out += "<p class=\"message error\" id=\"refusal-message\">" + html_escape(refusal.message) +
+           "</p>\n";
     if (is_web_url(refusal.help_url)) {
-        out += "<p><a id=\"help-link\" href=\"" + escape(refusal.help_url) +
-               "\" rel=\"noopener noreferrer\">" + escape(refusal.help_url) + "</a></p>\n";
+        out += "<p><a id=\"help-link\" href=\"" + html_escape(refusal.help_url) +
+               "\" rel=\"noopener noreferrer\">" + html_escape(refusal.help_url) + "</a></p>\n";
     }
     if (!refusal.correlation_id.empty()) {
         out +=
             "<p class=\"correlation\">If you contact support, quote this id: <code "
             "id=\"correlation-id\">" +
-            escape(refusal.correlation_id) + "</code></p>\n";
+            html_escape(refusal.correlation_id) + "</code></p>\n";
     }
     out += "<p><a id=\"back-to-invoices\" href=\"/invoices\">Back to your invoices</a></p>\n";
     out += "</div>\n";
@@ -163,8 +163,9 @@ std::string refusal_section(const Refusal &refusal) {
 
 std::string notice_section(std::string_view heading, std::string_view text,
                            std::string_view back_url, std::string_view back_label) {
-    return "<h1>" + escape(heading) + "</h1>\n<p id=\"notice\">" + escape(text) +
-           "</p>\n<p><a href=\"" + escape(back_url) + "\">" + escape(back_label) + "</a></p>\n";
+    return "<h1>" + html_escape(heading) + "</h1>\n<p id=\"notice\">" + html_escape(text) +
+           "</p>\n<p><a href=\"" + html_escape(back_url) + "\">" + html_escape(back_label) +
+           "</a></p>\n";
 }
 
 }  // namespace admin_console

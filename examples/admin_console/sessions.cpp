@@ -1,9 +1,6 @@
 #include "sessions.h"
 
-#include <sys/random.h>
-
-#include <cerrno>
-#include <stdexcept>
+#include "random_id.h"
 
 namespace admin_console {
 namespace {
@@ -12,33 +9,12 @@ namespace {
 // grow memory without bound, so the oldest ones are forgotten.
 constexpr std::size_t kMaxSessions = 1000;
 
-// 128 random bits from the kernel, as hex.
-std::string random_token() {
-    unsigned char bytes[16];
-    std::size_t filled = 0;
-    while (filled < sizeof bytes) {
-        const ssize_t got = ::getrandom(bytes + filled, sizeof bytes - filled, 0);
-        if (got < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            throw std::runtime_error("getrandom failed");
-        }
-        filled += static_cast<std::size_t>(got);
-    }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string token;
-    for (const unsigned char b : bytes) {
-        token += kHex[b >> 4];
-        token += kHex[b & 0x0f];
-    }
-    return token;
-}
-
 }  // namespace
 
 Session SessionStore::create(std::string user_id) {
-    Session session{random_token(), std::move(user_id), random_token()};
+    // 128 random bits each.
+    Session session{examples_common::random_hex(16), std::move(user_id),
+                    examples_common::random_hex(16)};
     std::lock_guard lock(mutex_);
     sessions_[session.id] = session;
     creation_order_.push_back(session.id);

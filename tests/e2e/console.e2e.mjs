@@ -1,16 +1,16 @@
 // End to end in headless Chromium: the example admin console (embedding the
-// real plugin) with the stand-in Wise-Pay portal. An admin sets the key, a
+// real plugin) with the stand-in Wise-Pay. An admin sets the key, a
 // payer clicks an invoice and lands signed in on the Wise-Pay dashboard in a
 // new tab, a non-payer is refused, and unticking Enabled refuses everyone.
 //
-// Usage: node console.e2e.mjs CONSOLE_BIN MOCK_PORTAL_BIN OUTPUT_DIR
+// Usage: node console.e2e.mjs CONSOLE_BIN STANDIN_BIN OUTPUT_DIR
 // Screenshots of every step go to OUTPUT_DIR.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const [consoleBin, mockBin, outputDir] = process.argv.slice(2);
+const [consoleBin, standinBin, outputDir] = process.argv.slice(2);
 const DEMO_KEY = 'wp_demo_3f9a7c2e41b8d6a5';
 const results = { passed: 0, failed: 0 };
 
@@ -48,15 +48,15 @@ async function stop(child) {
 async function main() {
   mkdirSync(outputDir, { recursive: true });
   const work = mkdtempSync(join(outputDir, 'run-'));
-  const mock = start(mockBin, ['--port', '0', '--port-file', join(work, 'mock.port')], join(outputDir, 'mock.log'));
+  const standin = start(standinBin, ['--port', '0', '--port-file', join(work, 'standin.port')], join(outputDir, 'standin.log'));
   let consoleProcess;
   let browser;
   try {
-    const mockBase = `http://127.0.0.1:${await waitForFile(join(work, 'mock.port'))}`;
+    const standinBase = `http://127.0.0.1:${await waitForFile(join(work, 'standin.port'))}`;
     writeFileSync(join(work, 'config.json'), JSON.stringify({
       database_path: join(work, 'settings.db'),
       master_key: { source: 'file', path: join(work, 'master.key'), create: true },
-      wisepay_base_url: mockBase,
+      wisepay_base_url: standinBase,
       allow_insecure_http: true,
     }));
     consoleProcess = start(consoleBin, ['--config-file', join(work, 'config.json'), '--port', '0',
@@ -116,7 +116,7 @@ async function main() {
     await shot(page, '04-invoices-as-payer.png');
     const [dashboard] = await Promise.all([context.waitForEvent('page'), link.click()]);
     await dashboard.waitForLoadState();
-    check(dashboard.url().startsWith(`${mockBase}/dashboard`), `the new tab is the Wise-Pay dashboard (${dashboard.url()})`);
+    check(dashboard.url().startsWith(`${standinBase}/dashboard`), `the new tab is the Wise-Pay dashboard (${dashboard.url()})`);
     const signedIn = (await dashboard.textContent('#signed-in-as').catch(() => '')) || '';
     check(signedIn.includes('Pat Payer') && signedIn.includes('pat.payer@example.com'),
       `signed in as the payer: "${signedIn.trim()}"`);
@@ -131,7 +131,7 @@ async function main() {
     await refusal.waitForLoadState();
     const refusalText = (await refusal.textContent('#refusal').catch(() => '')) || '';
     check(refusalText.includes('no payer'), `a non-payer sees the refusal: "${refusalText.trim().slice(0, 80)}"`);
-    check(!refusal.url().startsWith(mockBase), 'and stays on the portal');
+    check(!refusal.url().startsWith(standinBase), 'and stays on the portal');
     await shot(refusal, '06-non-payer-refused.png');
     await refusal.close();
 
@@ -152,7 +152,7 @@ async function main() {
   } finally {
     if (browser) await browser.close();
     if (consoleProcess) await stop(consoleProcess);
-    await stop(mock);
+    await stop(standin);
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -4,8 +4,8 @@ the plugin's Wise-Pay page, saves through it, guards it, lists invoice links,
 loses nothing acknowledged when killed, and stops cleanly on SIGTERM.
 
 Usage: admin_console_test.py PATH/TO/wisepay_admin_console
-When wisepay_mock_portal sits beside the console binary, the click-through
-against the stand-in Wise-Pay portal is checked too.
+When wisepay_standin sits beside the console binary, the click-through
+against the stand-in Wise-Pay is checked too.
 Standard library only. Prints "N passed, M failed"; exits non-zero on any failure.
 """
 
@@ -352,15 +352,15 @@ def check_pages(binary, workdir, config):
         console.kill()
 
 
-def check_click_through(binary, mock_binary, workdir):
-    """Against the stand-in portal: test connection, Pat's redirect, Nora's refusal."""
+def check_click_through(binary, standin_binary, workdir):
+    """Against the stand-in Wise-Pay: test connection, Pat's redirect, Nora's refusal."""
     tmp = os.path.join(workdir, "e2e")
     os.mkdir(tmp)
-    mock = Server([mock_binary], tmp, "mock")
+    standin = Server([standin_binary], tmp, "standin")
     console = None
     try:
         config = os.path.join(tmp, "plugin-config.json")
-        write_config(config, tmp, mock.origin)
+        write_config(config, tmp, standin.origin)
         console = start_console(binary, tmp, config, "console")
 
         ada = Browser(console)
@@ -387,7 +387,7 @@ def check_click_through(binary, mock_binary, workdir):
             return
         location = headers.get("Location", "")
         check("Pat's click answers 303 to the Wise-Pay portal",
-              status == 303 and location.startswith(mock.origin + "/"), f"{status} {body[:200]}")
+              status == 303 and location.startswith(standin.origin + "/"), f"{status} {body[:200]}")
         check("the redirect is not cached and sends no referrer",
               headers.get("Cache-Control") == "no-store"
               and headers.get("Referrer-Policy") == "no-referrer", str(headers))
@@ -404,7 +404,7 @@ def check_click_through(binary, mock_binary, workdir):
     finally:
         if console:
             console.kill()
-        mock.kill()
+        standin.kill()
 
 
 def main():
@@ -417,11 +417,11 @@ def main():
         write_config(config, workdir, "http://127.0.0.1:9")
         try:
             check_pages(binary, workdir, config)
-            mock_binary = os.path.join(os.path.dirname(binary), "wisepay_mock_portal")
-            if os.access(mock_binary, os.X_OK):
-                check_click_through(binary, mock_binary, workdir)
+            standin_binary = os.path.join(os.path.dirname(binary), "wisepay_standin")
+            if os.access(standin_binary, os.X_OK):
+                check_click_through(binary, standin_binary, workdir)
             else:
-                print("skip click-through: no wisepay_mock_portal beside the console")
+                print("skip click-through: no wisepay_standin beside the console")
         except Exception as e:  # a crash of the harness is a failure, not a pass
             check("the test ran to the end", False, repr(e))
             for name in ("console.err", "console-restarted.err"):

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """The example C host, end to end: it loads the real plugin, shows the page as
 a form, saves settings, and clicks invoices against the stand-in Wise-Pay
-portal (plain http on loopback, allowed explicitly in the config).
+(plain http on loopback, allowed explicitly in the config).
 
-Usage: host_cli_test.py HOST_CLI MOCK_PORTAL SCRATCH_DIR
+Usage: host_cli_test.py HOST_CLI STANDIN_WISEPAY SCRATCH_DIR
 """
 import json
 import os
@@ -15,11 +15,11 @@ from harness import Server, check, summary
 
 DEMO_KEY = "wp_demo_3f9a7c2e41b8d6a5"
 def main():
-    cli_path, mock_path, scratch = sys.argv[1:4]
+    cli_path, standin_path, scratch = sys.argv[1:4]
     with tempfile.TemporaryDirectory(dir=scratch) as tmp:
-        mock = Server([mock_path], tmp, "mock")
+        standin = Server([standin_path], tmp, "standin")
         try:
-            base = mock.origin
+            base = standin.origin
             config = os.path.join(tmp, "config.json")
             with open(config, "w") as f:
                 json.dump({"database_path": os.path.join(tmp, "settings.db"),
@@ -72,7 +72,7 @@ def main():
                 r.stdout + r.stderr for r in (form, bad, saved, conn, click, refused))
             check("the key appears in no output or log line", DEMO_KEY not in every_output)
         finally:
-            mock.kill()
+            standin.kill()
     return summary()
 
 

@@ -1,11 +1,11 @@
-// The fixed demo data of the mock portal: who exists, and which key opens what.
+// The fixed demo data of the stand-in Wise-Pay: who exists, and which key opens what.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace wisepay_mock {
+namespace wisepay_standin {
 
 struct Invoice {
     std::string id;      // what the plugin sends as invoice.id
@@ -40,4 +40,4 @@ DemoData make_demo_data();
 // A few lines for the console, so whoever runs the demo knows the key and emails.
 std::string describe(const DemoData &data);
 
-}  // namespace wisepay_mock
+}  // namespace wisepay_standin

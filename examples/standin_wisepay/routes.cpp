@@ -1,13 +1,13 @@
-#include "examples/mock_wisepay/routes.h"
+#include "routes.h"
 
 #include <boost/json.hpp>
 
 #include <string>
 #include <string_view>
 
-#include "examples/mock_wisepay/pages.h"
+#include "pages.h"
 
-namespace wisepay_mock {
+namespace wisepay_standin {
 namespace http = boost::beast::http;
 namespace json = boost::json;
 
@@ -51,7 +51,7 @@ bool iequals(std::string_view a, std::string_view b) {
 // personal data) and no page may leak its URL (with a token) as a Referer.
 Response make_response(http::status status, std::string_view content_type, std::string body) {
     Response res{status, 11};
-    res.set(http::field::server, "wisepay-mock-portal");
+    res.set(http::field::server, "wisepay-standin");
     res.set(http::field::content_type, content_type);
     res.set(http::field::cache_control, "no-store");
     res.set("Referrer-Policy", "no-referrer");
@@ -304,7 +304,7 @@ Response consume(Portal &portal, std::string_view query) {
     Response res = make_response(http::status::see_other, "text/plain; charset=utf-8",
                                  "Signed in. Continue to /dashboard\n");
     res.set(http::field::location, "/dashboard");
-    // No Secure: the mock speaks plain HTTP on loopback.
+    // No Secure: the stand-in speaks plain HTTP on loopback.
     res.set(http::field::set_cookie, std::string(kSessionCookie) + "=" + *session +
                                          "; Path=/; HttpOnly; SameSite=Lax; Max-Age=1800");
     return res;
@@ -372,9 +372,7 @@ Response route(Portal &portal, const Request &req) {
 }  // namespace
 
 Response handle_request(Portal &portal, const Request &request) {
-    Response res = route(portal, request);
-    res.version(request.version());
-    return res;
+    return route(portal, request);
 }
 
 Response transport_error(http::status status) {
@@ -386,8 +384,9 @@ Response transport_error(http::status status) {
         case http::status::bad_request:
             return api_error(status, "bad_request", "The request could not be parsed.");
         default:
-            return api_error(status, "internal_error", "Something went wrong in the mock portal.");
+            return api_error(status, "internal_error",
+                             "Something went wrong in the stand-in Wise-Pay.");
     }
 }
 
-}  // namespace wisepay_mock
+}  // namespace wisepay_standin

@@ -1,8 +1,8 @@
-#include "examples/mock_wisepay/demo_data.h"
+#include "demo_data.h"
 
 #include <sstream>
 
-namespace wisepay_mock {
+namespace wisepay_standin {
 
 DemoData make_demo_data() {
     DemoData data;
@@ -47,4 +47,4 @@ std::string describe(const DemoData &data) {
     return out.str();
 }
 
-}  // namespace wisepay_mock
+}  // namespace wisepay_standin

@@ -1,17 +1,8 @@
-// HTML escaping. Every piece of text this console interpolates into a page
-// goes through escape(): page documents, plugin messages and user input are
-// all data, never markup.
-#pragma once
+#include "html_escape.h"
 
-#include <string>
-#include <string_view>
+namespace examples_common {
 
-namespace admin_console::html {
-
-// Escapes text for element content and for double-quoted attribute values.
-// The single quote is escaped too, so a template that ever switches to
-// single-quoted attributes stays safe.
-inline std::string escape(std::string_view text) {
+std::string html_escape(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 8);
     for (const char c : text) {
@@ -38,4 +29,4 @@ inline std::string escape(std::string_view text) {
     return out;
 }
 
-}  // namespace admin_console::html
+}  // namespace examples_common

@@ -1,13 +1,10 @@
-#include "examples/mock_wisepay/portal.h"
+#include "portal.h"
 
-#include <sys/random.h>
-
-#include <cerrno>
-#include <stdexcept>
-#include <system_error>
 #include <utility>
 
-namespace wisepay_mock {
+#include "random_id.h"
+
+namespace wisepay_standin {
 namespace {
 
 // How long a browser stays signed in after using a link.
@@ -80,29 +77,6 @@ std::string normalize_email(std::string_view email) {
     return out;
 }
 
-std::string random_hex(std::size_t bytes) {
-    std::string raw(bytes, '\0');
-    std::size_t filled = 0;
-    while (filled < bytes) {
-        const ssize_t got = ::getrandom(raw.data() + filled, bytes - filled, 0);
-        if (got < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            throw std::system_error(errno, std::generic_category(), "getrandom");
-        }
-        filled += static_cast<std::size_t>(got);
-    }
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(bytes * 2);
-    for (unsigned char c : raw) {
-        hex.push_back(kDigits[c >> 4]);
-        hex.push_back(kDigits[c & 0x0f]);
-    }
-    return hex;
-}
-
 Portal::Portal(DemoData data, std::string origin, std::chrono::seconds token_ttl)
     : data_(std::move(data)), origin_(std::move(origin)), token_ttl_(token_ttl) {}
 
@@ -161,7 +135,7 @@ SsoResult Portal::create_sso_session(const Merchant &merchant, const SsoRequest 
         }
     }
 
-    std::string token = random_hex(16);
+    std::string token = examples_common::random_hex(16);
     Token record{payer,
                  request.invoice_id,
                  request.invoice_number.value_or(""),
@@ -188,7 +162,7 @@ std::optional<std::string> Portal::consume_token(std::string_view token) {
     // Kept, marked used, until it expires: an idempotent retry of the same
     // request must still answer with this (now dead) link, not mint a new one.
     it->second.used = true;
-    std::string session_id = random_hex(16);
+    std::string session_id = examples_common::random_hex(16);
     sessions_.emplace(session_id, Session{{it->second.payer, it->second.invoice_id,
                                            it->second.invoice_number, it->second.return_url},
                                           now + kSessionLifetime});
@@ -211,4 +185,4 @@ void Portal::forget_expired(Clock::time_point now) {
     std::erase_if(sessions_, [now](const auto &entry) { return now >= entry.second.expires; });
 }
 
-}  // namespace wisepay_mock
+}  // namespace wisepay_standin

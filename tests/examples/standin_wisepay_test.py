@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Checks that examples/mock_wisepay (wisepay_mock_portal) speaks the contract
+"""Checks that examples/standin_wisepay (wisepay_standin) speaks the contract
 in docs/wisepay-api.md and behaves like a browser-facing portal.
 
-Usage: mock_portal_test.py PATH/TO/wisepay_mock_portal
+Usage: standin_wisepay_test.py PATH/TO/wisepay_standin
 Standard library only. Prints "N passed, M failed"; exits non-zero on any failure.
 """
 
@@ -24,7 +24,7 @@ DEMO_KEY = "wp_demo_3f9a7c2e41b8d6a5"
 DISABLED_KEY = "wp_demo_disabled_8e1d0c5b7a"
 
 class Portal(Server):
-    """One running wisepay_mock_portal, on a kernel-chosen port."""
+    """One running wisepay_standin, on a kernel-chosen port."""
 
     def __init__(self, binary, workdir, name, *extra):
         super().__init__([binary, *extra], workdir, name, timeout=10)
@@ -222,6 +222,9 @@ def test_flags(binary):
     check("a non-loopback --host is refused", res.returncode == 2, f"exit {res.returncode}")
     res = subprocess.run([binary, "--port", "99999"], capture_output=True, timeout=5)
     check("a bad --port is refused", res.returncode == 2, f"exit {res.returncode}")
+    res = subprocess.run([binary, "--read-timeout", "0", "--port", "0"], capture_output=True,
+                         timeout=5)
+    check("a bad --read-timeout is refused", res.returncode == 2, f"exit {res.returncode}")
 
 
 def main():
@@ -229,13 +232,13 @@ def main():
         print(__doc__)
         return 2
     binary = sys.argv[1]
-    with tempfile.TemporaryDirectory(prefix="mock_portal_test.") as workdir:
+    with tempfile.TemporaryDirectory(prefix="standin_wisepay_test.") as workdir:
         portal = Portal(binary, workdir, "main")
         try:
             with open(portal.out.name) as f:
                 banner = f.read()
             check("prints where it listens",
-                  f"mock Wise-Pay portal listening on {portal.base}\n" in banner, banner)
+                  f"stand-in Wise-Pay listening on {portal.base}\n" in banner, banner)
             redirect_url = test_api(portal)
             if redirect_url:
                 test_browser(portal, redirect_url)

@@ -1,8 +1,12 @@
-#include "examples/mock_wisepay/pages.h"
+#include "pages.h"
 
 #include <cstdio>
 
-namespace wisepay_mock {
+#include "html_escape.h"
+
+namespace wisepay_standin {
+using examples_common::html_escape;
+
 namespace {
 
 constexpr std::string_view kStyle = R"css(
@@ -26,7 +30,7 @@ std::string layout(std::string_view title, std::string_view body) {
     page += html_escape(title);
     page += "</title><style>";
     page += kStyle;
-    page += "</style></head><body><header>Wise-Pay <span class=\"note\">(mock portal)</span>";
+    page += "</style></head><body><header>Wise-Pay <span class=\"note\">(stand-in)</span>";
     page += "</header><main>\n";
     page += body;
     page += "\n</main></body></html>\n";
@@ -41,33 +45,6 @@ std::string format_amount(std::int64_t cents, std::string_view currency) {
 }
 
 }  // namespace
-
-std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 std::string dashboard_page(const DashboardView &view, std::string_view merchant_name) {
     const Payer &payer = *view.payer;
@@ -137,13 +114,13 @@ std::string register_page() {
         "<p>In the real Wise-Pay, the merchant that sent you the invoice invites you as a payer, "
         "or you sign up here with the email address your invoices are sent to. After that, "
         "clicking an invoice in your customer portal signs you straight in.</p>\n"
-        "<p class=\"note\">This is a mock portal for demos: registration is not "
+        "<p class=\"note\">This is a stand-in Wise-Pay for demos: registration is not "
         "implemented.</p>");
 }
 
 std::string home_page() {
-    return layout("Wise-Pay (mock portal)",
-                  "<h1>Wise-Pay (mock portal)</h1>\n"
+    return layout("Wise-Pay (stand-in)",
+                  "<h1>Wise-Pay (stand-in)</h1>\n"
                   "<p>A stand-in for the Wise-Pay portal, for offline demos. Click an invoice in "
                   "the customer portal to be signed in here.</p>");
 }
@@ -152,4 +129,4 @@ std::string not_found_page() {
     return layout("Not found", "<h1>Not found</h1>\n<p>There is no such page.</p>");
 }
 
-}  // namespace wisepay_mock
+}  // namespace wisepay_standin

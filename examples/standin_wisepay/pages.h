@@ -6,11 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "examples/mock_wisepay/portal.h"
+#include "portal.h"
 
-namespace wisepay_mock {
-
-std::string html_escape(std::string_view text);
+namespace wisepay_standin {
 
 std::string dashboard_page(const DashboardView &view, std::string_view merchant_name);
 std::string link_expired_page();
@@ -19,4 +17,4 @@ std::string register_page();
 std::string home_page();
 std::string not_found_page();
 
-}  // namespace wisepay_mock
+}  // namespace wisepay_standin

@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
-#include "examples/mock_wisepay/demo_data.h"
+#include "demo_data.h"
 
-namespace wisepay_mock {
+namespace wisepay_standin {
 
 // What POST .../sso-sessions asks for, already checked for shape.
 struct SsoRequest {
@@ -98,7 +98,4 @@ class Portal {
 // compares emails.
 std::string normalize_email(std::string_view email);
 
-// n random bytes from the kernel, as 2n lower-case hex digits.
-std::string random_hex(std::size_t bytes);
-
-}  // namespace wisepay_mock
+}  // namespace wisepay_standin
