@@ -1,42 +1,14 @@
 #include "tests/integration/plugin_host.h"
 
-#include <dlfcn.h>
-
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <stdexcept>
 
 #include "tests/support/plugin_config.h"
+#include "tests/support/plugin_loader.h"
 
 namespace wisepay::test {
 namespace {
-
-struct Loaded {
-    void *handle = nullptr;
-    wisepay_plugin_entry_fn entry = nullptr;
-    const wisepay_plugin_api *api = nullptr;
-};
-
-const Loaded &loaded() {
-    static const Loaded plugin = [] {
-        Loaded l;
-        l.handle = ::dlopen(WISEPAY_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
-        if (l.handle == nullptr) {
-            throw std::runtime_error(std::string("dlopen failed: ") + ::dlerror());
-        }
-        l.entry = reinterpret_cast<wisepay_plugin_entry_fn>(
-            ::dlsym(l.handle, WISEPAY_PLUGIN_ENTRY_SYMBOL));
-        if (l.entry == nullptr) {
-            throw std::runtime_error("entry symbol not found");
-        }
-        l.api = l.entry(WISEPAY_ABI_VERSION);
-        if (l.api == nullptr) {
-            throw std::runtime_error("plugin refused ABI version 1");
-        }
-        return l;
-    }();
-    return plugin;
-}
 
 CallResult finish(wisepay_status status, wisepay_error *error, char *json) {
     CallResult result = take_error(status, error);
@@ -50,10 +22,10 @@ CallResult finish(wisepay_status status, wisepay_error *error, char *json) {
 }  // namespace
 
 const wisepay_plugin_api &plugin_api() {
-    return *loaded().api;
+    return *load_plugin(WISEPAY_PLUGIN_PATH).api;
 }
 wisepay_plugin_entry_fn plugin_entry() {
-    return loaded().entry;
+    return load_plugin(WISEPAY_PLUGIN_PATH).entry;
 }
 
 CallResult take_error(wisepay_status status, wisepay_error *error) {

@@ -18,7 +18,6 @@
 // is printed on stderr and ends the run with exit status 1.
 //
 // churn: creates an instance, reads the settings, destroys it, in a loop.
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -35,6 +34,7 @@
 #include "abi/wisepay_plugin.h"
 #include "tests/support/fake_wisepay.h"
 #include "tests/support/plugin_config.h"
+#include "tests/support/plugin_loader.h"
 
 namespace {
 
@@ -54,24 +54,11 @@ const wisepay_plugin_api *api = nullptr;
 }
 
 void load(const char *path) {
-    void *so = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (so == nullptr)
-        die(std::string("dlopen: ") + dlerror());
-    void *symbol = dlsym(so, WISEPAY_PLUGIN_ENTRY_SYMBOL);
-    wisepay_plugin_entry_fn entry = nullptr;
-    std::memcpy(&entry, &symbol, sizeof entry);
-    api = entry != nullptr ? entry(WISEPAY_ABI_VERSION) : nullptr;
-    if (api == nullptr)
-        die("the plugin refused ABI version 1");
+    api = wisepay::test::load_plugin(path).api;
 }
 
 std::string describe(wisepay_status status, wisepay_error *error) {
-    std::string text = "status " + std::to_string(status);
-    if (error != nullptr) {
-        text += std::string(" ") + error->code + ": " + error->message;
-        api->free_error(error);
-    }
-    return text;
+    return wisepay::test::describe_failure(*api, status, error);
 }
 
 wisepay_status refuse_page(void *, const wisepay_page *) {
