@@ -44,6 +44,8 @@ class PostgresServer {
     // waited for.
     void stop();
     // Starts the stopped (or killed) server again on the same port and data.
+    // The server is told to die with the thread that started it: call this
+    // (and the constructor) from a thread that outlives the server.
     void start();
     // SIGKILL to the server and every backend at once, as a crash would;
     // returns once all of them are gone. start() recovers from it.
