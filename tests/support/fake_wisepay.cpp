@@ -177,6 +177,7 @@ struct FakeWisePay::Impl {
     bool keep_requests = true;
     std::size_t requests_received = 0;
     std::string last_token;
+    std::vector<std::string> tokens;  // every token issued while keep_requests
     std::uint64_t next_connection_id = 0;
     std::map<std::uint64_t, int> open_connections;  // id -> descriptor, while not yet closed
     std::vector<std::thread> connection_threads;    // appended to by the acceptor thread only
@@ -308,7 +309,8 @@ void FakeWisePay::Impl::serve(std::uint64_t id, tcp::socket socket) {
         {
             std::lock_guard lock(mutex);
             ++requests_received;
-            if (keep_requests) requests.push_back(request);
+            if (keep_requests)
+                requests.push_back(request);
         }
         const Route route = route_of(request);
         const Fault taken = route == Route::kOther ? Fault::kNone : take_fault();
@@ -462,6 +464,8 @@ Answer FakeWisePay::Impl::answer_sso(const Request &request, const Merchant &mer
         return {200, json::serialize(json::object{{"payer_email", asked}}), ""};
 
     last_token = random_hex(16);
+    if (keep_requests)
+        tokens.push_back(last_token);
     std::string redirect = "https://" + own_host + "/sso/consume?token=" + last_token;
     std::int64_t expires_at = unix_now() + kSessionLifetimeSeconds;
     switch (taken) {
@@ -561,6 +565,11 @@ std::size_t FakeWisePay::connections_accepted() const {
 std::string FakeWisePay::last_redirect_token() const {
     std::lock_guard lock(impl_->mutex);
     return impl_->last_token;
+}
+
+std::vector<std::string> FakeWisePay::issued_tokens() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->tokens;
 }
 
 }  // namespace wisepay::test
