@@ -4,13 +4,14 @@
 // them would be found there if it ran inside the host.
 //
 //   fake_wisepay_server <token file> <api key> [--payer <email>]...
-//                       [--server-errors <n>]
+//                       [--server-errors <n>] [--escape-slashes]
 //
 // Serves one merchant with that key and those payers. --server-errors makes
 // the first n requests to Wise-Pay's endpoints fail with a 500 whose body
-// echoes the key. Prints "<port> <ca file>\n" on stdout once it serves, then
-// runs until its stdin reaches end of file; then it writes every sign-in
-// token it issued to <token file>, one a line, and exits 0.
+// echoes the key; --escape-slashes writes '/' in answers as "\/". Prints
+// "<port> <ca file>\n" on stdout once it serves, then runs until its stdin
+// reaches end of file; then it writes every sign-in token it issued to
+// <token file>, one a line, and exits 0.
 #include <unistd.h>
 
 #include <cstdio>
@@ -27,7 +28,7 @@ namespace {
 int usage() {
     std::fprintf(stderr,
                  "usage: fake_wisepay_server <token file> <api key> [--payer <email>]... "
-                 "[--server-errors <n>]\n");
+                 "[--server-errors <n>] [--escape-slashes]\n");
     return 2;
 }
 
@@ -43,6 +44,10 @@ int main(int argc, char **argv) {
         fake.add_merchant(api_key, "Core Dump Test Merchant");
         for (int i = 3; i < argc; ++i) {
             const std::string option = argv[i];
+            if (option == "--escape-slashes") {
+                fake.escape_slashes(true);
+                continue;
+            }
             if (i + 1 >= argc)
                 return usage();
             const char *value = argv[++i];

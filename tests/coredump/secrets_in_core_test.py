@@ -12,9 +12,10 @@ copies of the tokens are not in the dump.
 
 Each round uses a new key, of 8, 40 or 200 characters in turn: short keys
 live inside std::string objects (no heap block that an allocator could wipe),
-long ones in heap blocks. As a check that the dump holds freed heap memory,
-the host frees a block with a canary in it without wiping it: the canary
-must be found.
+long ones in heap blocks. In every other round the fake writes '/' in its
+answers as "\\/" (as PHP does), which JSON parsers unescape on a path of their
+own. As a check that the dump holds freed heap memory, the host frees a
+block with a canary in it without wiping it: the canary must be found.
 
   secrets_in_core_test.py <secret_host> <fake_wisepay_server> <plugin.so> <scratch dir>
 
@@ -127,9 +128,13 @@ def run_round(number, tools, scratch, clicks):
     canary = "wisepay-canary-" + secrets.token_hex(16)
     work = tempfile.mkdtemp(prefix=f"core-{number}-", dir=scratch)
     token_file = os.path.join(work, "tokens.txt")
+    fake_args = [fake_exe, token_file, key, "--payer", "pat@customer.example",
+                 "--server-errors", str(SERVER_ERRORS)]
+    escaped = number % 2 == 0
+    if escaped:
+        fake_args.append("--escape-slashes")
     fake = subprocess.Popen(
-        [fake_exe, token_file, key, "--payer", "pat@customer.example",
-         "--server-errors", str(SERVER_ERRORS)],
+        fake_args,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     host = None
     try:
@@ -183,6 +188,7 @@ def run_round(number, tools, scratch, clicks):
             os.remove(core_path)
         return {
             "key_length": len(key),
+            "escaped": escaped,
             "tally": done,
             "tokens": len(tokens),
             "found": found,
@@ -212,6 +218,7 @@ def main():
             key_hits = result["found"].get("API key", [])
             token_hits = [label for label in result["found"] if label != "API key"]
             print(f"round {number}: key of {result['key_length']} characters, "
+                  f"{'slashes escaped in answers, ' if result['escaped'] else ''}"
                   f"{result['tokens']} sign-in tokens, dump of {result['core_size'] >> 20} MiB; "
                   f"host: {result['tally']}")
             print(f"  API key found {len(key_hits)} times; "

@@ -86,6 +86,9 @@ class FakeWisePay {
     // requests, then back to normal; kNone (or times = 0) clears the fault.
     void set_fault(Fault fault, int times = -1);
     void set_slow_delay(std::chrono::milliseconds delay);
+    // Writes every '/' in an answer's JSON as "\/", as PHP's json_encode
+    // does by default: valid JSON that parsers unescape on a slower path.
+    void escape_slashes(bool escape);
 
     std::vector<Request> requests() const;  // every request kept so far
     // Long runs (soak tests, benchmarks) turn keeping off so that the fake's
