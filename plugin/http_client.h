@@ -12,9 +12,11 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "plugin/secret.h"
 #include "plugin/url.h"
 
 namespace wisepay::http {
@@ -31,14 +33,25 @@ struct ClientOptions {
     std::chrono::seconds idle_timeout{60};
 };
 
+// A header field of a request. Its value may be a secret (Authorization), so
+// it is held in a buffer that is wiped when the request goes.
+struct Header {
+    Header(std::string field_name, std::string_view field_value)
+        : name(std::move(field_name)), value(field_value) {}
+    Header(std::string field_name, SecretBytes field_value)
+        : name(std::move(field_name)), value(std::move(field_value)) {}
+    std::string name;
+    SecretBytes value;
+};
+
 struct Request {
     boost::beast::http::verb method = boost::beast::http::verb::get;
     Url url;
-    // May hold secrets (Authorization). The client copies them only into
-    // memory it wipes, and never puts them in an error message. Host,
-    // Content-Length, Transfer-Encoding and Connection are the client's own
-    // and refused here; a User-Agent given here replaces the configured one.
-    std::vector<std::pair<std::string, std::string>> headers;
+    // The client copies header values only into memory it wipes, and never
+    // puts one in an error message. Host, Content-Length, Transfer-Encoding
+    // and Connection are the client's own and refused here; a User-Agent
+    // given here replaces the configured one.
+    std::vector<Header> headers;
     std::string body;  // sent as-is, with Content-Length
 };
 

@@ -1,3 +1,5 @@
+// The implementation of http_connection.h: name resolution, connecting
+// with TLS, and one request and answer at a time under a deadline.
 #include "plugin/http_connection.h"
 
 #include <openssl/ssl.h>
@@ -8,11 +10,12 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/system/system_error.hpp>
 #include <cstdint>
 #include <limits>
@@ -265,7 +268,10 @@ Answer Connection::exchange(const WireRequest &request, const Limits &limits,
     clean_ = false;
 
     error_code ec = run(deadline, [&](auto handler) {
-        with_stream([&](auto &stream) { bhttp::async_write(stream, request, std::move(handler)); });
+        with_stream([&](auto &stream) {
+            net::async_write(stream, net::buffer(request.bytes.data(), request.bytes.size()),
+                             std::move(handler));
+        });
     });
     if (ec) {
         // Some of it may have gone out: say so.
@@ -273,14 +279,13 @@ Answer Connection::exchange(const WireRequest &request, const Limits &limits,
                              "sending to " + origin_ + " failed: " + ec.message());
     }
 
-    const bool head = request.method() == bhttp::verb::head;
     for (;;) {
         // A fresh parser per message; the buffer is the connection's.
         bhttp::response_parser<bhttp::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(
             std::min<std::size_t>(limits.header, std::numeric_limits<std::uint32_t>::max())));
         parser.body_limit(limits.body);
-        parser.skip(head);  // the answer to HEAD has a length but no body
+        parser.skip(request.head);  // the answer to HEAD has a length but no body
         const bool had_bytes = buffer_.size() != 0;
         ec = run(deadline, [&](auto handler) {
             with_stream([&](auto &stream) {

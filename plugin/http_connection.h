@@ -11,9 +11,6 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/fields.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -24,8 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "plugin/secret.h"
 #include "plugin/url.h"
-#include "plugin/wiping_memory.h"
 
 namespace wisepay::http {
 
@@ -33,11 +30,15 @@ class TlsContext;
 
 using Clock = std::chrono::steady_clock;
 
-// The request lives in wiping memory: its header fields hold the API key.
-using WireFields = boost::beast::http::basic_fields<WipingAllocator<char>>;
-using WireBody =
-    boost::beast::http::basic_string_body<char, std::char_traits<char>, WipingAllocator<char>>;
-using WireRequest = boost::beast::http::request<WireBody, WireFields>;
+// A request as it goes on the wire: start line, header fields and body,
+// serialized once into one buffer that is wiped when it goes (it holds the
+// API key). One buffer also makes one write that Asio hands to SSL_write as
+// it is; a sequence of buffers would first be copied into an 8 KiB array on
+// the stack (asio/ssl/detail/write_op.hpp), which nobody wipes.
+struct WireRequest {
+    SecretBytes bytes;
+    bool head = false;  // the answer to HEAD has a length but no body
+};
 
 struct Limits {
     std::size_t header = 16 * 1024;

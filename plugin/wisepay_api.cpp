@@ -1,6 +1,6 @@
+// The implementation of wisepay_api.h: requests to Wise-Pay, retries, and
+// the rules for trusting its answers.
 #include "plugin/wisepay_api.h"
-
-#include <openssl/crypto.h>
 
 #include <boost/json.hpp>
 #include <random>
@@ -127,23 +127,14 @@ json::object parse_answer(std::string_view body) {
     return std::move(doc.get_object());
 }
 
-// "Bearer <key>", built in a buffer sized up front so that no reallocation
-// leaves a copy of the key behind.
-std::string bearer(const SecretBytes &api_key) {
-    std::string value;
-    value.reserve(7 + api_key.size());
-    value.append("Bearer ").append(api_key.view());
+// "Bearer <key>", in a buffer that is wiped when the request goes.
+SecretBytes bearer(const SecretBytes &api_key) {
+    static constexpr std::string_view kScheme = "Bearer ";
+    SecretBytes value(kScheme.size() + api_key.size());
+    std::copy(kScheme.begin(), kScheme.end(), value.data());
+    std::copy(api_key.data(), api_key.data() + api_key.size(), value.data() + kScheme.size());
     return value;
 }
-
-// The request's header values hold the key; they are wiped when it goes.
-struct WipeHeadersOnExit {
-    http::Request &request;
-    ~WipeHeadersOnExit() {
-        for (auto &[name, value] : request.headers)
-            OPENSSL_cleanse(value.data(), value.size());
-    }
-};
 
 std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(
@@ -275,7 +266,6 @@ http::Request WisePayApi::request_to(boost::beast::http::verb method, const char
     request.method = method;
     request.url = config_.wisepay_base;
     request.url.target = config_.wisepay_base.target + path;
-    // emplace_back moves the key's buffer in; an initializer list would copy it.
     request.headers.reserve(4);
     request.headers.emplace_back("Authorization", bearer(api_key));
     request.headers.emplace_back("Accept", "application/json");
@@ -297,7 +287,6 @@ SsoSession WisePayApi::create_sso_session(const SecretBytes &api_key,
     post.headers.emplace_back("Idempotency-Key", idempotency_key());
     post.body = json::serialize(body);
 
-    const WipeHeadersOnExit wipe{post};
     const http::Response response = call(post, deadline, "sign-in session");
     return read_sso_session_answer(response.status, response.body, request.payer_email,
                                    AnswerRules{portal_, config_.allow_insecure_http, unix_now()});
@@ -305,7 +294,6 @@ SsoSession WisePayApi::create_sso_session(const SecretBytes &api_key,
 
 Merchant WisePayApi::get_merchant(const SecretBytes &api_key, Deadline deadline) {
     http::Request get = request_to(beast_http::verb::get, kMerchantPath, api_key);
-    const WipeHeadersOnExit wipe{get};
     const http::Response response = call(get, deadline, "merchant check");
     return read_merchant_answer(response.status, response.body);
 }

@@ -302,7 +302,8 @@ TEST_CASE("http client: GET and POST round trips carry Host, User-Agent and the 
     CHECK_FALSE(got.reused_connection);
 
     Request post = request_to(server.url("/v1/things"), bhttp::verb::post);
-    post.headers = {{"Authorization", "Bearer sk_test_123"}, {"Content-Type", "application/json"}};
+    post.headers.emplace_back("Authorization", "Bearer sk_test_123");
+    post.headers.emplace_back("Content-Type", "application/json");
     post.body = R"({"a":1})";
     const Response posted = client.send(post, in(5s));
     CHECK(posted.status == 200);
@@ -322,6 +323,27 @@ TEST_CASE("http client: GET and POST round trips carry Host, User-Agent and the 
     CHECK(seen[1].content_length == "7");
     CHECK(seen[1].body == R"({"a":1})");
     CHECK(seen[1].user_agent == "wisepay-test/1");
+}
+
+TEST_CASE("http client: a given User-Agent replaces the configured one, and lengths follow HTTP") {
+    Pki pki;
+    TestServer server(pki.ca, {}, ok);
+    Client client(pki.options());
+    Request post = request_to(server.url("/v1/empty"), bhttp::verb::post);
+    post.headers.emplace_back("User-Agent", "caller/2");
+    CHECK(client.send(post, in(5s)).status == 200);
+    CHECK(client.send(request_to(server.url("/v1/x"), bhttp::verb::delete_), in(5s)).status == 200);
+
+    const auto seen = server.seen();
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[0].method == "POST");
+    CHECK(seen[0].user_agent == "caller/2");
+    CHECK(seen[0].content_length == "0");  // a POST says so even without a body
+    CHECK(seen[0].body.empty());
+    CHECK(seen[1].method == "DELETE");
+    CHECK(seen[1].user_agent == "wisepay-test/1");
+    CHECK(seen[1].content_length.empty());
+    CHECK(seen[1].connection == 1);  // the first request was framed right
 }
 
 TEST_CASE("http client: a host name is resolved, sent as SNI and verified") {
@@ -707,13 +729,13 @@ TEST_CASE("http client: requests that cannot be sent as asked are refused") {
     Client client(pki.options());
     Request request = request_to(server.url());
     SECTION("a header value with CR LF") {
-        request.headers = {{"Authorization", "Bearer sk_live_SECRET\r\nX-Evil: 1"}};
+        request.headers.emplace_back("Authorization", "Bearer sk_live_SECRET\r\nX-Evil: 1");
     }
     SECTION("a header name that is not a token") {
-        request.headers = {{"Bad Name", "x"}};
+        request.headers.emplace_back("Bad Name", "x");
     }
     SECTION("a header the client manages") {
-        request.headers = {{"content-length", "5"}};
+        request.headers.emplace_back("content-length", "5");
     }
     SECTION("a target that is not a path") {
         request.url.target = "no-slash";
@@ -744,7 +766,7 @@ TEST_CASE("http client: error messages hold no header value or body") {
     Client client(pki.options());
     for (const std::string target : {"/hang?token=sk_live_SECRET", "/big", "/drop"}) {
         Request request = request_to(server.url(target), bhttp::verb::post);
-        request.headers = {{"Authorization", "Bearer sk_live_SECRET"}};
+        request.headers.emplace_back("Authorization", "Bearer sk_live_SECRET");
         request.body = R"({"key":"sk_live_SECRET"})";
         const auto error = failure_of(client, request, in(300ms));
         REQUIRE(error);
