@@ -284,12 +284,7 @@ Response Client::Impl::send(const Request &request, Clock::time_point deadline) 
                 if (connection->tls_session_resumed())
                     ++tls_resumptions;
             }
-            Answer answer = connection->exchange(wire, limits, deadline);
-            Response response;
-            response.status = answer.status;
-            response.body = std::move(answer.body);
-            response.retry_after = std::move(answer.retry_after);
-            response.content_type = std::move(answer.content_type);
+            Response response = connection->exchange(wire, limits, deadline);
             response.reused_connection = reused;
             response.tls_session_resumed = connection->tls_session_resumed();
             checkin(std::move(connection));

@@ -18,6 +18,7 @@
 
 #include "plugin/secret.h"
 #include "plugin/url.h"
+#include "plugin/wiping_memory.h"
 
 namespace wisepay::http {
 
@@ -55,13 +56,22 @@ struct Request {
     std::string body;  // sent as-is, with Content-Length
 };
 
+// Bytes that may hold a secret and whose size is known only as they arrive
+// (an answer's body carries a sign-in URL, or echoes the key back). A vector,
+// not a string: its one heap block is wiped on release and when it grows,
+// where a std::string keeps short contents inline, out of its allocator's
+// reach.
+using WipedBytes = std::vector<char, WipingAllocator<char>>;
+
 struct Response {
     unsigned status = 0;
-    std::string body;
+    WipedBytes body;
     std::string retry_after;         // the Retry-After header, "" when absent
     std::string content_type;        // the Content-Type header, "" when absent
     bool reused_connection = false;  // served on a pooled connection
     bool tls_session_resumed = false;
+
+    std::string_view body_text() const { return {body.data(), body.size()}; }
 };
 
 enum class Failure {

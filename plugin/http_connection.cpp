@@ -15,7 +15,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/vector_body.hpp>
 #include <boost/system/system_error.hpp>
 #include <cstdint>
 #include <limits>
@@ -33,6 +33,19 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using boost::system::error_code;
 using tcp = boost::asio::ip::tcp;
+
+// The answer's body and header fields go to memory that is wiped when it
+// is released: an answer can carry a sign-in URL or echo the key back.
+using AnswerParser =
+    bhttp::response_parser<bhttp::vector_body<char, WipingAllocator<char>>, WipingAllocator<char>>;
+
+// Wipes all of a read buffer's storage, read or not, and leaves it empty.
+template <typename Buffer>
+void wipe(Buffer &buffer) {
+    buffer.clear();
+    const auto all = buffer.prepare(buffer.capacity());
+    OPENSSL_cleanse(all.data(), all.size());
+}
 
 bool is_timeout(const error_code &ec) {
     return ec == beast::error::timeout;
@@ -261,11 +274,17 @@ bool Connection::still_open() {
     return fd.fd >= 0 && ::poll(&fd, 1, 0) == 0;
 }
 
-Answer Connection::exchange(const WireRequest &request, const Limits &limits,
-                            Clock::time_point deadline) {
+Response Connection::exchange(const WireRequest &request, const Limits &limits,
+                              Clock::time_point deadline) {
     reusable_ = false;
     answer_started_ = false;
     clean_ = false;
+    // Runs last, on every way out, after reusable_ has looked at what is
+    // left in the buffer.
+    struct WipeOnExit {
+        ReadBuffer &buffer;
+        ~WipeOnExit() { wipe(buffer); }
+    } const wipe_buffer{buffer_};
 
     error_code ec = run(deadline, [&](auto handler) {
         with_stream([&](auto &stream) {
@@ -281,7 +300,7 @@ Answer Connection::exchange(const WireRequest &request, const Limits &limits,
 
     for (;;) {
         // A fresh parser per message; the buffer is the connection's.
-        bhttp::response_parser<bhttp::string_body> parser;
+        AnswerParser parser;
         parser.header_limit(static_cast<std::uint32_t>(
             std::min<std::size_t>(limits.header, std::numeric_limits<std::uint32_t>::max())));
         parser.body_limit(limits.body);
@@ -303,18 +322,18 @@ Answer Connection::exchange(const WireRequest &request, const Limits &limits,
         if (status >= 100 && status < 200 && status != 101)
             continue;  // interim answer
 
-        Answer answer;
-        answer.status = status;
+        Response response;
+        response.status = status;
         const auto retry_after = message[bhttp::field::retry_after];
-        answer.retry_after.assign(retry_after.data(), retry_after.size());
+        response.retry_after.assign(retry_after.data(), retry_after.size());
         const auto content_type = message[bhttp::field::content_type];
-        answer.content_type.assign(content_type.data(), content_type.size());
-        answer.body = std::move(message.body());
+        response.content_type.assign(content_type.data(), content_type.size());
+        response.body = std::move(message.body());
         // Reusable only when the answer allows keep-alive and nothing
         // unasked follows it; a 101 would switch protocols.
         reusable_ = parser.keep_alive() && buffer_.size() == 0 && status != 101;
         clean_ = true;
-        return answer;
+        return response;
     }
 }
 

@@ -1,3 +1,4 @@
+// The implementation of tls_context.h.
 #include "plugin/tls_context.h"
 
 #include <openssl/err.h>
@@ -34,6 +35,11 @@ TlsContext::TlsContext(const std::string &ca_file)
     }
     context_.set_options(boost::asio::ssl::context::default_workarounds |
                          boost::asio::ssl::context::no_compression);
+    // OpenSSL decrypts each record in its own read buffer and keeps the
+    // plaintext there until the next record overwrites it; answers carry
+    // sign-in URLs. This makes it wipe each record once it is read (OpenSSL
+    // 3.0). Set before any connection exists: SSL_new copies the options.
+    SSL_CTX_set_options(native, SSL_OP_CLEANSE_PLAINTEXT);
     context_.set_verify_mode(boost::asio::ssl::verify_peer);
     boost::system::error_code ec;
     if (ca_file.empty()) {

@@ -288,14 +288,14 @@ SsoSession WisePayApi::create_sso_session(const SecretBytes &api_key,
     post.body = json::serialize(body);
 
     const http::Response response = call(post, deadline, "sign-in session");
-    return read_sso_session_answer(response.status, response.body, request.payer_email,
+    return read_sso_session_answer(response.status, response.body_text(), request.payer_email,
                                    AnswerRules{portal_, config_.allow_insecure_http, unix_now()});
 }
 
 Merchant WisePayApi::get_merchant(const SecretBytes &api_key, Deadline deadline) {
     http::Request get = request_to(beast_http::verb::get, kMerchantPath, api_key);
     const http::Response response = call(get, deadline, "merchant check");
-    return read_merchant_answer(response.status, response.body);
+    return read_merchant_answer(response.status, response.body_text());
 }
 
 Merchant read_merchant_answer(unsigned status, std::string_view body) {
