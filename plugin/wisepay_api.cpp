@@ -10,6 +10,7 @@
 #include "plugin/error.h"
 #include "plugin/hex.h"
 #include "plugin/version.h"
+#include "plugin/wiping_memory.h"
 
 namespace wisepay {
 namespace {
@@ -59,6 +60,35 @@ Error untrusted(const char *code) {
 const char *const kTryLater =
     "Wise-Pay is not responding right now. Please try again in a few minutes.";
 
+// A JSON answer parsed into memory that is wiped when it is released, the
+// parser's scratch space included: answers carry the sign-in URL, and an
+// error answer can echo the key back.
+class WipedJson {
+  public:
+    explicit WipedJson(std::string_view text) : value_(json::storage_ptr(&memory_)) {
+        json::parse_options options;
+        options.max_depth = 8;
+        // The first storage is for the parser's scratch space, reset()'s for
+        // the parsed value: both wipe.
+        json::parser parser(json::storage_ptr(&memory_), options);
+        parser.reset(json::storage_ptr(&memory_));
+        boost::system::error_code ec;
+        parser.write(text.data(), text.size(), ec);
+        scrub_stack_below();  // where escaped strings were unescaped
+        if (!ec)
+            value_ = parser.release();  // same storage: moved, not copied
+    }
+    WipedJson(const WipedJson &) = delete;
+    WipedJson &operator=(const WipedJson &) = delete;
+
+    // The answer's top-level object, or nullptr when it is not one.
+    const json::object *object() const { return value_.if_object(); }
+
+  private:
+    WipingMemoryResource memory_;  // declared first: the value's memory goes last
+    json::value value_;
+};
+
 // The parts of an error body the plugin uses; Wise-Pay's message is not one.
 struct ErrorBody {
     std::string code;
@@ -67,13 +97,10 @@ struct ErrorBody {
 
 ErrorBody read_error_body(std::string_view body) {
     ErrorBody out;
-    boost::system::error_code ec;
-    json::parse_options options;
-    options.max_depth = 8;
-    const json::value doc = json::parse(body, ec, {}, options);
-    if (ec || !doc.is_object())
+    const WipedJson doc(body);
+    if (!doc.object())
         return out;
-    const json::value *error = doc.get_object().if_contains("error");
+    const json::value *error = doc.object()->if_contains("error");
     if (!error || !error->is_object())
         return out;
     const json::object &fields = error->get_object();
@@ -116,15 +143,11 @@ bool same_origin(const Url &a, const Url &b) {
     throw untrusted("wisepay_unexpected_status");
 }
 
-json::object parse_answer(std::string_view body) {
-    boost::system::error_code ec;
-    json::parse_options options;
-    options.max_depth = 8;
-    json::value doc = json::parse(body, ec, {}, options);
-    if (ec || !doc.is_object()) {
+// The top-level object of a 200 answer, which must be one.
+const json::object &answer_object(const WipedJson &doc) {
+    if (!doc.object())
         throw untrusted("wisepay_malformed_answer");
-    }
-    return std::move(doc.get_object());
+    return *doc.object();
 }
 
 // "Bearer <key>", in a buffer that is wiped when the request goes.
@@ -235,7 +258,8 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
         throw_common_failure(status, body);
     }
 
-    const json::object answer = parse_answer(body);
+    const WipedJson doc(body);
+    const json::object &answer = answer_object(doc);
     const json::value *redirect = answer.if_contains("redirect_url");
     const json::value *expires = answer.if_contains("expires_at");
     const json::value *payer = answer.if_contains("payer_email");
@@ -246,12 +270,12 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
     if (!same_email(payer->get_string(), asked_email)) {
         throw untrusted("wisepay_payer_mismatch");
     }
-    const auto url = parse_url(redirect->get_string());
+    const auto url = parse_url_origin(redirect->get_string());
     if (!url || !same_origin(*url, rules.portal) || (!url->is_https() && !rules.allow_http)) {
         throw untrusted("wisepay_untrusted_redirect");
     }
     SsoSession session;
-    session.redirect_url = std::string(redirect->get_string());
+    session.redirect_url = SecretBytes(std::string_view(redirect->get_string()));
     boost::system::error_code ec;
     session.expires_at = expires->to_number<std::int64_t>(ec);
     if (ec || session.expires_at <= rules.now_unix) {
@@ -302,7 +326,8 @@ Merchant read_merchant_answer(unsigned status, std::string_view body) {
     if (status != 200) {
         throw_common_failure(status, body);
     }
-    const json::object answer = parse_answer(body);
+    const WipedJson doc(body);
+    const json::object &answer = answer_object(doc);
     const json::value *merchant = answer.if_contains("merchant");
     const json::value *enabled = answer.if_contains("integration_enabled");
     if (!merchant || !merchant->is_object() || !enabled || !enabled->is_bool()) {

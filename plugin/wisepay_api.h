@@ -22,9 +22,10 @@ struct SsoSessionRequest {
 };
 
 // A sign-in session Wise-Pay created. The URL is a credential: it goes
-// straight to the host and is never logged, cached or stored.
+// straight to the host and is never logged, cached or stored, and its buffer
+// is wiped when the session goes.
 struct SsoSession {
-    std::string redirect_url;
+    SecretBytes redirect_url;
     std::int64_t expires_at = 0;  // Unix seconds
 };
 

@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     try {
         const wisepay::SsoSession session =
             wisepay::read_sso_session_answer(status, body, "pat@customer.example", rules);
-        const auto url = wisepay::parse_url(session.redirect_url);
+        const auto url = wisepay::parse_url(session.redirect_url.view());
         if (!url || url->host != "pay.example.com" || !url->is_https() || url->port != 443 ||
             session.expires_at <= rules.now_unix) {
             __builtin_trap();  // an untrusted redirect was accepted

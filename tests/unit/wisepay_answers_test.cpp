@@ -34,8 +34,16 @@ TEST_CASE("a good answer gives the session") {
     const SsoSession s = read_sso_session_answer(
         200, session_body("https://pay.example.com/sso?t=1", 1'800'000'120, "PAT@customer.example"),
         " pat@customer.example", portal_rules());
-    CHECK(s.redirect_url == "https://pay.example.com/sso?t=1");
+    CHECK(s.redirect_url.view() == "https://pay.example.com/sso?t=1");
     CHECK(s.expires_at == 1'800'000'120);
+}
+
+TEST_CASE("an answer that escapes its slashes gives the same session") {
+    // PHP's json_encode writes '/' as "\/" by default.
+    const SsoSession s =
+        read_sso_session_answer(200, session_body("https:\\/\\/pay.example.com\\/sso?t=1"),
+                                "pat@customer.example", portal_rules());
+    CHECK(s.redirect_url.view() == "https://pay.example.com/sso?t=1");
 }
 
 TEST_CASE("redirects off the portal, or over plain http, are refused") {
@@ -49,7 +57,7 @@ TEST_CASE("redirects off the portal, or over plain http, are refused") {
     AnswerRules http_portal{*parse_url("http://127.0.0.1:9000"), true, 1'800'000'000};
     CHECK(read_sso_session_answer(200, session_body("http://127.0.0.1:9000/sso"),
                                   "pat@customer.example", http_portal)
-              .redirect_url == "http://127.0.0.1:9000/sso");
+              .redirect_url.view() == "http://127.0.0.1:9000/sso");
 }
 
 TEST_CASE("answers for another payer, expired, or malformed are refused") {
