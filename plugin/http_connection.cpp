@@ -4,12 +4,12 @@
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 
 #include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
@@ -49,6 +49,20 @@ void wipe(Buffer &buffer) {
 
 bool is_timeout(const error_code &ec) {
     return ec == beast::error::timeout;
+}
+
+// Has OpenSSL check, while it verifies the chain, that the certificate is
+// for `host`: a host name against its DNS names only, never the subject's
+// common name (browsers refuse a certificate that names its host only
+// there, and RFC 6125 says to ignore the CN when there are DNS names;
+// Boost's host_name_verification calls X509_check_host with no flags,
+// which falls back to the CN), and an IP literal against its IP addresses.
+bool expect_peer(SSL *ssl, const std::string &host, bool is_name) {
+    SSL_set_hostflags(ssl,
+                      X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    if (is_name)
+        return SSL_set1_host(ssl, host.c_str()) == 1;
+    return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) == 1;
 }
 
 Failure classify_read_error(const error_code &ec) {
@@ -207,13 +221,15 @@ std::unique_ptr<Connection> Connection::open(const Url &url, std::string origin,
                                  "cannot make a TLS connection object: " + std::string(e.what()));
         }
         SSL *native = c->tls_->native_handle();
-        // SNI carries host names only (RFC 6066); an IP literal is checked
-        // against the certificate's IP addresses by the verify callback.
+        // SNI carries host names only (RFC 6066).
         if (not_ip && SSL_set_tlsext_host_name(native, url.host.c_str()) != 1) {
             throw TransportError(Failure::kTls, false, "cannot set SNI for " + where);
         }
         c->tls_->set_verify_mode(ssl::verify_peer);
-        c->tls_->set_verify_callback(ssl::host_name_verification(url.host));
+        if (!expect_peer(native, url.host, static_cast<bool>(not_ip))) {
+            throw TransportError(Failure::kTls, false,
+                                 "cannot set the name to verify for " + where);
+        }
         tls->prepare(native, &c->origin_);
     } else {
         c->plain_.emplace(c->ioc_);

@@ -69,6 +69,7 @@ class TestServer {
     struct Options {
         bool tls = true;
         std::vector<std::string> names{"127.0.0.1"};  // the certificate's names
+        bool cn_only = false;  // the first name as the subject's CN, and no SAN
         bool tls12_only = false;
     };
     using Handler = std::function<Reply(const Seen &)>;
@@ -78,7 +79,9 @@ class TestServer {
           handler_(std::move(handler)),
           context_(ssl::context::tls_server) {
         if (options_.tls) {
-            const test::KeyAndCert kc = ca.issue_server_cert(options_.names);
+            const test::KeyAndCert kc = options_.cn_only
+                                            ? ca.issue_cn_only_cert(options_.names.front())
+                                            : ca.issue_server_cert(options_.names);
             context_.use_certificate_chain(net::buffer(kc.cert_pem));
             context_.use_private_key(net::buffer(kc.key_pem), ssl::context::pem);
             if (options_.tls12_only) {
@@ -507,6 +510,25 @@ TEST_CASE("http client: an untrusted certificate or a wrong host name gives kTls
     }
     SECTION("a trusted certificate for another name") {
         TestServer server(pki.ca, {.names = {"wrong.example", "127.0.0.2"}}, ok);
+        Client client(pki.options());
+        const auto error = failure_of(client, request_to(server.url()), in(5s));
+        REQUIRE(error);
+        CHECK(error->failure() == Failure::kTls);
+        CHECK(server.seen().empty());
+    }
+    SECTION("a trusted certificate that names the host only in its CN, with no SAN") {
+        // Browsers refuse these (RFC 6125 6.4.4); so must the client.
+        TestServer server(pki.ca, {.names = {"localhost"}, .cn_only = true}, ok);
+        Client client(pki.options());
+        const std::string url = "https://localhost:" + std::to_string(server.port()) + "/";
+        const auto error = failure_of(client, request_to(url), in(5s));
+        REQUIRE(error);
+        CHECK(error->failure() == Failure::kTls);
+        CHECK(std::string(error->what()).find("hostname mismatch") != std::string::npos);
+        CHECK(server.seen().empty());
+    }
+    SECTION("an IP address only in the CN, with no SAN") {
+        TestServer server(pki.ca, {.names = {"127.0.0.1"}, .cn_only = true}, ok);
         Client client(pki.options());
         const auto error = failure_of(client, request_to(server.url()), in(5s));
         REQUIRE(error);
