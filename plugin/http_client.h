@@ -102,11 +102,25 @@ class TransportError : public std::runtime_error {
     bool request_sent_;
 };
 
+// The CA certificates to trust cannot be loaded: the configured CA file
+// (file()) is missing, not a regular file, or holds no PEM certificate, or
+// the system's store cannot be read (file() is empty). what() says which
+// and why, in words for an administrator.
+class TrustStoreError : public std::runtime_error {
+  public:
+    TrustStoreError(std::string file, const std::string &detail)
+        : std::runtime_error(detail), file_(std::move(file)) {}
+    const std::string &file() const { return file_; }
+
+  private:
+    std::string file_;
+};
+
 class Client {
   public:
     // Builds the one TLS context that every connection shares (tls_client,
     // TLS 1.2 at least, peer verification). No network I/O. Throws
-    // TransportError(kRefused) when the CA file cannot be loaded.
+    // TrustStoreError when the CAs cannot be loaded.
     explicit Client(ClientOptions options);
     // Closes pooled connections without a TLS close_notify; never blocks on
     // the network. Must not run while a send() is in progress. It can wait

@@ -169,14 +169,31 @@ bool retryable_status(unsigned status) {
     return status == 429 || status == 502 || status == 503 || status == 504;
 }
 
+// The client for `config`; a CA file or store that cannot be loaded is the
+// host's config to fix, so it is reported as such, and logged.
+http::Client make_client(const Config &config, const Logger &log) {
+    try {
+        return http::Client(
+            http::ClientOptions{config.ca_file, config.allow_insecure_http,
+                                std::string("wisepay-deskdirector-plugin/") + kPluginVersion});
+    } catch (const http::TrustStoreError &e) {
+        const bool file = !e.file().empty();
+        const std::string message =
+            std::string("Plugin config: ") +
+            (file ? "\"ca_file\" cannot be used: " : "no \"ca_file\" is set, and ") + e.what() +
+            ".";
+        log.error(message);
+        throw Error(WISEPAY_E_CONFIG, file ? "invalid_ca_file" : "system_ca_unavailable", message);
+    }
+}
+
 }  // namespace
 
 WisePayApi::WisePayApi(const Config &config, const Logger &log)
     : config_(config),
       log_(log),
       portal_(config.wisepay_portal),
-      client_(http::ClientOptions{config.ca_file, config.allow_insecure_http,
-                                  std::string("wisepay-deskdirector-plugin/") + kPluginVersion}) {}
+      client_(make_client(config, log)) {}
 
 http::Response WisePayApi::call(const http::Request &request, Deadline deadline, const char *what) {
     for (int attempt = 1;; ++attempt) {

@@ -550,8 +550,10 @@ TEST_CASE("http client: an untrusted certificate or a wrong host name gives kTls
         try {
             Client client(options);
             FAIL("the client was built without its CA file");
-        } catch (const TransportError &e) {
-            CHECK(e.failure() == Failure::kRefused);
+        } catch (const TrustStoreError &e) {
+            CHECK(e.file() == options.ca_file);
+            CHECK_THAT(e.what(),
+                       Catch::Contains(options.ca_file) && Catch::Contains("does not exist"));
         }
     }
 }
