@@ -3,6 +3,8 @@
 #include "plugin/wisepay_api.h"
 
 #include <boost/json.hpp>
+#include <cmath>
+#include <limits>
 #include <random>
 #include <thread>
 
@@ -150,6 +152,44 @@ const json::object &answer_object(const WipedJson &doc) {
     return *doc.object();
 }
 
+// `expires_at` of a sign-in session as Unix seconds, or the refusal that
+// says what is wrong with it: a fraction, a time already past, a time in
+// milliseconds (within a day of now once divided by 1000), or a time more
+// than kMaxSessionLifetime ahead. A whole number written with a fraction
+// or an exponent (1.8e9) is whole; numbers beyond int64 are simply far.
+std::int64_t checked_expiry(const json::value &expires_at, std::int64_t now) {
+    const auto in_milliseconds = [now](auto value) {
+        return value / 1000 >= now - kMaxSessionLifetime &&
+               value / 1000 <= now + kMaxSessionLifetime;
+    };
+    if (expires_at.is_double()) {
+        const double value = expires_at.get_double();
+        if (std::trunc(value) != value)
+            throw untrusted("wisepay_expiry_not_integer");
+        if (value <= static_cast<double>(now))
+            throw untrusted("wisepay_session_expired");
+        if (value <= static_cast<double>(now + kMaxSessionLifetime))
+            return static_cast<std::int64_t>(value);
+        throw untrusted(in_milliseconds(value) ? "wisepay_expiry_in_milliseconds"
+                                               : "wisepay_expiry_too_far");
+    }
+    // The parser makes int64 of every integer that fits, uint64 of larger ones.
+    if (expires_at.is_uint64() &&
+        expires_at.get_uint64() >
+            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        throw untrusted("wisepay_expiry_too_far");
+    }
+    const std::int64_t value = expires_at.is_int64()
+                                   ? expires_at.get_int64()
+                                   : static_cast<std::int64_t>(expires_at.get_uint64());
+    if (value <= now)
+        throw untrusted("wisepay_session_expired");
+    if (value <= now + kMaxSessionLifetime)
+        return value;
+    throw untrusted(in_milliseconds(value) ? "wisepay_expiry_in_milliseconds"
+                                           : "wisepay_expiry_too_far");
+}
+
 // "Bearer <key>", in a buffer that is wiped when the request goes.
 SecretBytes bearer(const SecretBytes &api_key) {
     static constexpr std::string_view kScheme = "Bearer ";
@@ -292,12 +332,8 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
         throw untrusted("wisepay_untrusted_redirect");
     }
     SsoSession session;
+    session.expires_at = checked_expiry(*expires, rules.now_unix);
     session.redirect_url = SecretBytes(std::string_view(redirect->get_string()));
-    boost::system::error_code ec;
-    session.expires_at = expires->to_number<std::int64_t>(ec);
-    if (ec || session.expires_at <= rules.now_unix) {
-        throw untrusted("wisepay_session_expired");
-    }
     return session;
 }
 

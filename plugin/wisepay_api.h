@@ -37,6 +37,11 @@ struct Merchant {
 
 using Deadline = std::chrono::steady_clock::time_point;
 
+// How far ahead a sign-in session's expires_at may be. Sessions are
+// short-lived (docs/wisepay-api.md); one said to last longer than a day is
+// a misread time, not a session to hand a user.
+inline constexpr std::int64_t kMaxSessionLifetime = 24 * 60 * 60;
+
 // What an answer must satisfy to be trusted.
 struct AnswerRules {
     Url portal;               // redirects and links must be on this origin
