@@ -20,10 +20,10 @@ block with a canary in it without wiping it: the canary must be found.
   secrets_in_core_test.py <secret_host> <fake_wisepay_server> <plugin.so> <scratch dir>
 
 WISEPAY_COREDUMP_ROUNDS (default 3) and WISEPAY_COREDUMP_CLICKS (clicks per
-host thread, default 12) override the amount of work. The dumps are deleted
-unless WISEPAY_KEEP_TEST_FILES is set. If gcore cannot dump the host (gdb
-missing, ptrace not permitted), the test fails: it never passes without
-having looked.
+host thread, default 12) override the amount of work. Each round's files,
+its dump among them, are deleted unless WISEPAY_KEEP_TEST_FILES is set. If
+gcore cannot dump the host (gdb missing, ptrace not permitted), the test
+fails: it never passes without having looked.
 """
 
 import mmap
@@ -184,8 +184,6 @@ def run_round(number, tools, scratch, clicks):
             size = len(core)
         finally:
             core.close()
-        if not os.environ.get("WISEPAY_KEEP_TEST_FILES"):
-            os.remove(core_path)
         return {
             "key_length": len(key),
             "escaped": escaped,
@@ -200,6 +198,8 @@ def run_round(number, tools, scratch, clicks):
             if process is not None and process.poll() is None:
                 process.kill()
                 process.wait()
+        if not os.environ.get("WISEPAY_KEEP_TEST_FILES"):
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def main():
