@@ -54,15 +54,16 @@ std::string new_correlation_id() {
 class FlatBlock {
   public:
     explicit FlatBlock(std::size_t header_size) : size_(header_size) {}
-    void reserve_string(const std::string &s) { size_ += s.size() + 1; }
+    void reserve_string(std::string_view s) { size_ += s.size() + 1; }
     bool allocate() {
         block_ = static_cast<char *>(std::calloc(1, size_));
         return block_ != nullptr;
     }
     void start_strings(std::size_t offset) { cursor_ = block_ + offset; }
-    const char *put(const std::string &s) {
+    // Copies `s` and its terminating NUL (the block starts zeroed).
+    const char *put(std::string_view s) {
         char *out = cursor_;
-        std::memcpy(out, s.c_str(), s.size() + 1);
+        std::memcpy(out, s.data(), s.size());
         cursor_ += s.size() + 1;
         return out;
     }
@@ -315,7 +316,7 @@ wisepay_status api_test_connection(wisepay_instance *instance, const wisepay_tes
 // free_redirect wipes it before the memory goes back.
 wisepay_redirect *make_redirect(const SsoSession &session, const std::string &correlation_id) {
     FlatBlock flat(sizeof(wisepay_redirect));
-    flat.reserve_string(session.redirect_url);
+    flat.reserve_string(session.redirect_url.view());
     flat.reserve_string(correlation_id);
     if (!flat.allocate()) {
         throw std::bad_alloc();
@@ -323,7 +324,7 @@ wisepay_redirect *make_redirect(const SsoSession &session, const std::string &co
     auto *redirect = reinterpret_cast<wisepay_redirect *>(flat.block());
     flat.start_strings(sizeof(wisepay_redirect));
     redirect->struct_size = sizeof(wisepay_redirect);
-    redirect->url = flat.put(session.redirect_url);
+    redirect->url = flat.put(session.redirect_url.view());
     redirect->expires_at_unix = session.expires_at;
     redirect->open_in_new_tab = 1;
     redirect->correlation_id = flat.put(correlation_id);
@@ -346,9 +347,9 @@ wisepay_status api_open_invoice(wisepay_instance *instance, const wisepay_invoic
         click.invoice_number = request->invoice_number;
         click.return_url = request->return_url;
         click.deadline_ms = request->deadline_ms;
-        SsoSession session = instance->plugin.invoice_links().open(click);
+        // The session's copy of the URL is wiped when it goes.
+        const SsoSession session = instance->plugin.invoice_links().open(click);
         *out_redirect = make_redirect(session, new_correlation_id());
-        OPENSSL_cleanse(session.redirect_url.data(), session.redirect_url.size());
     });
 }
 

@@ -1,3 +1,5 @@
+// The implementation of http_client.h: request checks and serialization,
+// the connection pool, and the one resend after a stale pooled connection.
 #include "plugin/http_client.h"
 
 #include <algorithm>
@@ -143,32 +145,50 @@ WireRequest Client::Impl::build(const Request &request) const {
     if (request.method == bhttp::verb::trace && !request.body.empty()) {
         refuse(url, "TRACE with a body");
     }
-
-    WireRequest wire{request.method, url.target, 11};
-    wire.set(bhttp::field::host, url.authority());
-    if (!options.user_agent.empty())
-        wire.set(bhttp::field::user_agent, options.user_agent);
     bool user_agent_given = false;
-    for (const auto &[name, value] : request.headers) {
+    for (const Header &header : request.headers) {
         // The name may be shown; the value never is.
-        if (!is_token(name))
+        if (!is_token(header.name))
             refuse(url, "a header name is not a valid token");
         for (const auto reserved : kReservedFields) {
-            if (iequals(name, reserved))
-                refuse(url, "header " + name + " is set by the client");
+            if (iequals(header.name, reserved))
+                refuse(url, "header " + header.name + " is set by the client");
         }
-        if (!is_field_value(value)) {
-            refuse(url, "the value of header " + name + " has a control character");
+        if (!is_field_value(header.value.view())) {
+            refuse(url, "the value of header " + header.name + " has a control character");
         }
-        if (iequals(name, "user-agent") && !user_agent_given) {
-            wire.erase(bhttp::field::user_agent);
-            user_agent_given = true;
-        }
-        wire.insert(name, value);
+        user_agent_given = user_agent_given || iequals(header.name, "user-agent");
     }
-    wire.body().assign(request.body.data(), request.body.size());
-    wire.keep_alive(true);
-    wire.prepare_payload();  // Content-Length when there is a body (and 0 for POST/PUT)
+
+    const std::string_view method = bhttp::to_string(request.method);
+    const std::string host = url.authority();
+    const bool own_user_agent = !user_agent_given && !options.user_agent.empty();
+    // A length for any body, and for POST, PUT and OPTIONS even without one
+    // (as Beast's prepare_payload does). No Connection field: HTTP/1.1
+    // connections stay open unless a side says "close".
+    const bool length_field = !request.body.empty() || request.method == bhttp::verb::post ||
+                              request.method == bhttp::verb::put ||
+                              request.method == bhttp::verb::options;
+    const std::string length = std::to_string(request.body.size());
+    // Calls emit(part) for each piece of the request, in wire order.
+    const auto each_part = [&](auto &&emit) {
+        const auto line = [&](const auto &...parts) { (emit(std::string_view(parts)), ...); };
+        line(method, " ", url.target, " HTTP/1.1\r\n");
+        line("Host: ", host, "\r\n");
+        if (own_user_agent)
+            line("User-Agent: ", options.user_agent, "\r\n");
+        for (const Header &header : request.headers)
+            line(header.name, ": ", header.value.view(), "\r\n");
+        if (length_field)
+            line("Content-Length: ", length, "\r\n");
+        line("\r\n", request.body);
+    };
+    // Sized first, so the one buffer is allocated once and never grows.
+    std::size_t size = 0;
+    each_part([&](std::string_view part) { size += part.size(); });
+    WireRequest wire{SecretBytes(size), request.method == bhttp::verb::head};
+    unsigned char *out = wire.bytes.data();
+    each_part([&](std::string_view part) { out = std::copy(part.begin(), part.end(), out); });
     return wire;
 }
 
@@ -264,12 +284,7 @@ Response Client::Impl::send(const Request &request, Clock::time_point deadline) 
                 if (connection->tls_session_resumed())
                     ++tls_resumptions;
             }
-            Answer answer = connection->exchange(wire, limits, deadline);
-            Response response;
-            response.status = answer.status;
-            response.body = std::move(answer.body);
-            response.retry_after = std::move(answer.retry_after);
-            response.content_type = std::move(answer.content_type);
+            Response response = connection->exchange(wire, limits, deadline);
             response.reused_connection = reused;
             response.tls_session_resumed = connection->tls_session_resumed();
             checkin(std::move(connection));

@@ -12,10 +12,13 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "plugin/secret.h"
 #include "plugin/url.h"
+#include "plugin/wiping_memory.h"
 
 namespace wisepay::http {
 
@@ -31,24 +34,44 @@ struct ClientOptions {
     std::chrono::seconds idle_timeout{60};
 };
 
+// A header field of a request. Its value may be a secret (Authorization), so
+// it is held in a buffer that is wiped when the request goes.
+struct Header {
+    Header(std::string field_name, std::string_view field_value)
+        : name(std::move(field_name)), value(field_value) {}
+    Header(std::string field_name, SecretBytes field_value)
+        : name(std::move(field_name)), value(std::move(field_value)) {}
+    std::string name;
+    SecretBytes value;
+};
+
 struct Request {
     boost::beast::http::verb method = boost::beast::http::verb::get;
     Url url;
-    // May hold secrets (Authorization). The client copies them only into
-    // memory it wipes, and never puts them in an error message. Host,
-    // Content-Length, Transfer-Encoding and Connection are the client's own
-    // and refused here; a User-Agent given here replaces the configured one.
-    std::vector<std::pair<std::string, std::string>> headers;
+    // The client copies header values only into memory it wipes, and never
+    // puts one in an error message. Host, Content-Length, Transfer-Encoding
+    // and Connection are the client's own and refused here; a User-Agent
+    // given here replaces the configured one.
+    std::vector<Header> headers;
     std::string body;  // sent as-is, with Content-Length
 };
 
+// Bytes that may hold a secret and whose size is known only as they arrive
+// (an answer's body carries a sign-in URL, or echoes the key back). A vector,
+// not a string: its one heap block is wiped on release and when it grows,
+// where a std::string keeps short contents inline, out of its allocator's
+// reach.
+using WipedBytes = std::vector<char, WipingAllocator<char>>;
+
 struct Response {
     unsigned status = 0;
-    std::string body;
+    WipedBytes body;
     std::string retry_after;         // the Retry-After header, "" when absent
     std::string content_type;        // the Content-Type header, "" when absent
     bool reused_connection = false;  // served on a pooled connection
     bool tls_session_resumed = false;
+
+    std::string_view body_text() const { return {body.data(), body.size()}; }
 };
 
 enum class Failure {
@@ -79,11 +102,25 @@ class TransportError : public std::runtime_error {
     bool request_sent_;
 };
 
+// The CA certificates to trust cannot be loaded: the configured CA file
+// (file()) is missing, not a regular file, or holds no PEM certificate, or
+// the system's store cannot be read (file() is empty). what() says which
+// and why, in words for an administrator.
+class TrustStoreError : public std::runtime_error {
+  public:
+    TrustStoreError(std::string file, const std::string &detail)
+        : std::runtime_error(detail), file_(std::move(file)) {}
+    const std::string &file() const { return file_; }
+
+  private:
+    std::string file_;
+};
+
 class Client {
   public:
     // Builds the one TLS context that every connection shares (tls_client,
     // TLS 1.2 at least, peer verification). No network I/O. Throws
-    // TransportError(kRefused) when the CA file cannot be loaded.
+    // TrustStoreError when the CAs cannot be loaded.
     explicit Client(ClientOptions options);
     // Closes pooled connections without a TLS close_notify; never blocks on
     // the network. Must not run while a send() is in progress. It can wait

@@ -1,18 +1,21 @@
+// The implementation of http_connection.h: name resolution, connecting
+// with TLS, and one request and answer at a time under a deadline.
 #include "plugin/http_connection.h"
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 
 #include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/beast/http/vector_body.hpp>
 #include <boost/system/system_error.hpp>
 #include <cstdint>
 #include <limits>
@@ -31,8 +34,35 @@ namespace bhttp = boost::beast::http;
 using boost::system::error_code;
 using tcp = boost::asio::ip::tcp;
 
+// The answer's body and header fields go to memory that is wiped when it
+// is released: an answer can carry a sign-in URL or echo the key back.
+using AnswerParser =
+    bhttp::response_parser<bhttp::vector_body<char, WipingAllocator<char>>, WipingAllocator<char>>;
+
+// Wipes all of a read buffer's storage, read or not, and leaves it empty.
+template <typename Buffer>
+void wipe(Buffer &buffer) {
+    buffer.clear();
+    const auto all = buffer.prepare(buffer.capacity());
+    OPENSSL_cleanse(all.data(), all.size());
+}
+
 bool is_timeout(const error_code &ec) {
     return ec == beast::error::timeout;
+}
+
+// Has OpenSSL check, while it verifies the chain, that the certificate is
+// for `host`: a host name against its DNS names only, never the subject's
+// common name (browsers refuse a certificate that names its host only
+// there, and RFC 6125 says to ignore the CN when there are DNS names;
+// Boost's host_name_verification calls X509_check_host with no flags,
+// which falls back to the CN), and an IP literal against its IP addresses.
+bool expect_peer(SSL *ssl, const std::string &host, bool is_name) {
+    SSL_set_hostflags(ssl,
+                      X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    if (is_name)
+        return SSL_set1_host(ssl, host.c_str()) == 1;
+    return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) == 1;
 }
 
 Failure classify_read_error(const error_code &ec) {
@@ -191,13 +221,15 @@ std::unique_ptr<Connection> Connection::open(const Url &url, std::string origin,
                                  "cannot make a TLS connection object: " + std::string(e.what()));
         }
         SSL *native = c->tls_->native_handle();
-        // SNI carries host names only (RFC 6066); an IP literal is checked
-        // against the certificate's IP addresses by the verify callback.
+        // SNI carries host names only (RFC 6066).
         if (not_ip && SSL_set_tlsext_host_name(native, url.host.c_str()) != 1) {
             throw TransportError(Failure::kTls, false, "cannot set SNI for " + where);
         }
         c->tls_->set_verify_mode(ssl::verify_peer);
-        c->tls_->set_verify_callback(ssl::host_name_verification(url.host));
+        if (!expect_peer(native, url.host, static_cast<bool>(not_ip))) {
+            throw TransportError(Failure::kTls, false,
+                                 "cannot set the name to verify for " + where);
+        }
         tls->prepare(native, &c->origin_);
     } else {
         c->plain_.emplace(c->ioc_);
@@ -258,14 +290,23 @@ bool Connection::still_open() {
     return fd.fd >= 0 && ::poll(&fd, 1, 0) == 0;
 }
 
-Answer Connection::exchange(const WireRequest &request, const Limits &limits,
-                            Clock::time_point deadline) {
+Response Connection::exchange(const WireRequest &request, const Limits &limits,
+                              Clock::time_point deadline) {
     reusable_ = false;
     answer_started_ = false;
     clean_ = false;
+    // Runs last, on every way out, after reusable_ has looked at what is
+    // left in the buffer.
+    struct WipeOnExit {
+        ReadBuffer &buffer;
+        ~WipeOnExit() { wipe(buffer); }
+    } const wipe_buffer{buffer_};
 
     error_code ec = run(deadline, [&](auto handler) {
-        with_stream([&](auto &stream) { bhttp::async_write(stream, request, std::move(handler)); });
+        with_stream([&](auto &stream) {
+            net::async_write(stream, net::buffer(request.bytes.data(), request.bytes.size()),
+                             std::move(handler));
+        });
     });
     if (ec) {
         // Some of it may have gone out: say so.
@@ -273,14 +314,13 @@ Answer Connection::exchange(const WireRequest &request, const Limits &limits,
                              "sending to " + origin_ + " failed: " + ec.message());
     }
 
-    const bool head = request.method() == bhttp::verb::head;
     for (;;) {
         // A fresh parser per message; the buffer is the connection's.
-        bhttp::response_parser<bhttp::string_body> parser;
+        AnswerParser parser;
         parser.header_limit(static_cast<std::uint32_t>(
             std::min<std::size_t>(limits.header, std::numeric_limits<std::uint32_t>::max())));
         parser.body_limit(limits.body);
-        parser.skip(head);  // the answer to HEAD has a length but no body
+        parser.skip(request.head);  // the answer to HEAD has a length but no body
         const bool had_bytes = buffer_.size() != 0;
         ec = run(deadline, [&](auto handler) {
             with_stream([&](auto &stream) {
@@ -298,18 +338,18 @@ Answer Connection::exchange(const WireRequest &request, const Limits &limits,
         if (status >= 100 && status < 200 && status != 101)
             continue;  // interim answer
 
-        Answer answer;
-        answer.status = status;
+        Response response;
+        response.status = status;
         const auto retry_after = message[bhttp::field::retry_after];
-        answer.retry_after.assign(retry_after.data(), retry_after.size());
+        response.retry_after.assign(retry_after.data(), retry_after.size());
         const auto content_type = message[bhttp::field::content_type];
-        answer.content_type.assign(content_type.data(), content_type.size());
-        answer.body = std::move(message.body());
+        response.content_type.assign(content_type.data(), content_type.size());
+        response.body = std::move(message.body());
         // Reusable only when the answer allows keep-alive and nothing
         // unasked follows it; a 101 would switch protocols.
         reusable_ = parser.keep_alive() && buffer_.size() == 0 && status != 101;
         clean_ = true;
-        return answer;
+        return response;
     }
 }
 

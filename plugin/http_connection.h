@@ -11,9 +11,6 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/fields.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -24,6 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "plugin/http_client.h"
+#include "plugin/secret.h"
 #include "plugin/url.h"
 #include "plugin/wiping_memory.h"
 
@@ -33,22 +32,19 @@ class TlsContext;
 
 using Clock = std::chrono::steady_clock;
 
-// The request lives in wiping memory: its header fields hold the API key.
-using WireFields = boost::beast::http::basic_fields<WipingAllocator<char>>;
-using WireBody =
-    boost::beast::http::basic_string_body<char, std::char_traits<char>, WipingAllocator<char>>;
-using WireRequest = boost::beast::http::request<WireBody, WireFields>;
+// A request as it goes on the wire: start line, header fields and body,
+// serialized once into one buffer that is wiped when it goes (it holds the
+// API key). One buffer also makes one write that Asio hands to SSL_write as
+// it is; a sequence of buffers would first be copied into an 8 KiB array on
+// the stack (asio/ssl/detail/write_op.hpp), which nobody wipes.
+struct WireRequest {
+    SecretBytes bytes;
+    bool head = false;  // the answer to HEAD has a length but no body
+};
 
 struct Limits {
     std::size_t header = 16 * 1024;
     std::size_t body = 64 * 1024;
-};
-
-struct Answer {
-    unsigned status = 0;
-    std::string body;
-    std::string retry_after;
-    std::string content_type;
 };
 
 // Name resolution bounded by a deadline. The system resolver cannot be
@@ -89,10 +85,12 @@ class Connection {
     Connection &operator=(const Connection &) = delete;
 
     // Writes `request` and reads one complete answer (skipping 1xx interim
-    // answers) before `deadline`. Throws TransportError; answer_started()
-    // then tells whether any byte of the answer had arrived. After a throw,
-    // or when reusable() is false, the connection must be dropped.
-    Answer exchange(const WireRequest &request, const Limits &limits, Clock::time_point deadline);
+    // answers) before `deadline`: status, body and the header fields a
+    // Response holds. Throws TransportError; answer_started() then tells
+    // whether any byte of the answer had arrived. After a throw, or when
+    // reusable() is false, the connection must be dropped. Either way the
+    // read buffer is wiped before this returns.
+    Response exchange(const WireRequest &request, const Limits &limits, Clock::time_point deadline);
 
     // The last answer was complete, allowed keep-alive and nothing follows it.
     bool reusable() const { return reusable_; }
@@ -122,7 +120,10 @@ class Connection {
     const std::string origin_;  // also what TLS sessions are remembered under
     std::optional<boost::asio::ssl::stream<boost::beast::tcp_stream>> tls_;
     std::optional<boost::beast::tcp_stream> plain_;
-    boost::beast::flat_buffer buffer_;  // kept across answers
+    // Kept across answers. Reallocation wipes the old storage, and each
+    // exchange wipes all of it at the end: it held the answer.
+    using ReadBuffer = boost::beast::basic_flat_buffer<WipingAllocator<char>>;
+    ReadBuffer buffer_;
     bool tls_session_resumed_ = false;
     bool reusable_ = false;
     bool answer_started_ = false;

@@ -51,4 +51,16 @@ class SecretBytes {
     std::vector<char> bytes_;
 };
 
+// Overwrites 16 KiB of stack just below the caller's frame, for a caller
+// that has just had a library read a secret on its own stack frames, where
+// nothing wipes it: Boost.JSON's parser unescapes strings through a 4 KiB
+// array on its frame (basic_parser::parse_escaped), so a sign-in URL written
+// with "\/" for '/' passes through there. Called from the frame that called
+// the parser, right after it returned, the area covers where the parser's
+// frames were. Not inlined: its array must lie below the caller's frame.
+[[gnu::noinline]] inline void scrub_stack_below() {
+    unsigned char area[16 * 1024];
+    OPENSSL_cleanse(area, sizeof area);
+}
+
 }  // namespace wisepay

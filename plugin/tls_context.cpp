@@ -1,8 +1,12 @@
+// The implementation of tls_context.h.
 #include "plugin/tls_context.h"
 
 #include <openssl/err.h>
+#include <sys/stat.h>
 
 #include <boost/system/error_code.hpp>
+#include <cerrno>
+#include <system_error>
 
 #include "plugin/http_client.h"
 
@@ -34,25 +38,55 @@ TlsContext::TlsContext(const std::string &ca_file)
     }
     context_.set_options(boost::asio::ssl::context::default_workarounds |
                          boost::asio::ssl::context::no_compression);
+    // OpenSSL decrypts each record in its own read buffer and keeps the
+    // plaintext there until the next record overwrites it; answers carry
+    // sign-in URLs. This makes it wipe each record once it is read (OpenSSL
+    // 3.0). Set before any connection exists: SSL_new copies the options.
+    SSL_CTX_set_options(native, SSL_OP_CLEANSE_PLAINTEXT);
     context_.set_verify_mode(boost::asio::ssl::verify_peer);
-    boost::system::error_code ec;
     if (ca_file.empty()) {
+        boost::system::error_code ec;
         context_.set_default_verify_paths(ec);
+        if (ec) {
+            throw TrustStoreError("",
+                                  "the system's CA certificates cannot be loaded: " + ec.message());
+        }
     } else {
-        context_.load_verify_file(ca_file, ec);
-    }
-    if (ec) {
-        throw TransportError(
-            Failure::kRefused, false,
-            (ca_file.empty() ? std::string("cannot load the system's CA certificates")
-                             : "cannot load the CA certificates in " + ca_file) +
-                ": " + ec.message());
+        load_ca_file(ca_file);
     }
     // Sessions are kept here, per origin, not in OpenSSL's internal cache,
     // which a client cannot look up by host.
     SSL_CTX_set_session_cache_mode(native,
                                    SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
     SSL_CTX_sess_set_new_cb(native, &TlsContext::on_new_session);
+}
+
+void TlsContext::load_ca_file(const std::string &ca_file) {
+    const std::string named = "the CA file '" + ca_file + "'";
+    // Looked at first, for a message that says what is wrong, and because
+    // OpenSSL would wait forever reading a FIFO.
+    struct stat status {};
+    if (::stat(ca_file.c_str(), &status) != 0) {
+        const int error = errno;
+        throw TrustStoreError(
+            ca_file, named + (error == ENOENT
+                                  ? " does not exist"
+                                  : " cannot be read: " + std::system_category().message(error)));
+    }
+    if (S_ISDIR(status.st_mode))
+        throw TrustStoreError(ca_file, named + " is a directory, not a file");
+    if (!S_ISREG(status.st_mode))
+        throw TrustStoreError(ca_file, named + " is not a regular file");
+    boost::system::error_code ec;
+    context_.load_verify_file(ca_file, ec);
+    if (ec) {
+        // Asio took the first reason; the rest would stay in this (the
+        // host's) thread's error queue, where a later OpenSSL call of the
+        // host could mistake them for its own.
+        ERR_clear_error();
+        throw TrustStoreError(ca_file, named + " holds no PEM certificate that OpenSSL can read (" +
+                                           ec.message() + ")");
+    }
 }
 
 TlsContext::~TlsContext() {

@@ -15,8 +15,9 @@ class TlsContext {
   public:
     // tls_client with TLS 1.2 as the floor (tlsv12_client would also cap it
     // at 1.2), peer verification on; CAs from `ca_file`, or the system's
-    // store when it is empty. Throws TransportError(kRefused) when the CAs
-    // cannot be loaded. Never changed afterwards.
+    // store when it is empty. Throws TrustStoreError when the CAs cannot be
+    // loaded, TransportError(kRefused) when OpenSSL refuses the settings.
+    // Never changed afterwards.
     explicit TlsContext(const std::string &ca_file);
     ~TlsContext();
     TlsContext(const TlsContext &) = delete;
@@ -37,6 +38,8 @@ class TlsContext {
     std::size_t remembered_sessions() const;
 
   private:
+    // Loads the CAs in `ca_file`, or throws TrustStoreError saying why not.
+    void load_ca_file(const std::string &ca_file);
     static int on_new_session(SSL *ssl, SSL_SESSION *session);
     void remember(const std::string &origin, SSL_SESSION *session);
 

@@ -1,3 +1,4 @@
+// The implementation of url.h.
 #include "plugin/url.h"
 
 #include <charconv>
@@ -27,7 +28,9 @@ std::string Url::authority() const {
     return default_port ? shown : shown + ":" + std::to_string(port);
 }
 
-std::optional<Url> parse_url(std::string_view text) {
+namespace {
+
+std::optional<Url> parse(std::string_view text, bool keep_target) {
     for (char c : text) {
         const auto byte = static_cast<unsigned char>(c);
         if (byte <= 0x20 || byte >= 0x7F || c == '\\') {
@@ -106,6 +109,8 @@ std::optional<Url> parse_url(std::string_view text) {
         url.port = static_cast<std::uint16_t>(value);
     }
 
+    if (!keep_target)
+        return url;
     const auto fragment = target.find('#');
     target = target.substr(0, fragment);
     if (target.empty() || target.front() == '?') {
@@ -114,6 +119,16 @@ std::optional<Url> parse_url(std::string_view text) {
         url.target = std::string(target);
     }
     return url;
+}
+
+}  // namespace
+
+std::optional<Url> parse_url(std::string_view text) {
+    return parse(text, true);
+}
+
+std::optional<Url> parse_url_origin(std::string_view text) {
+    return parse(text, false);
 }
 
 }  // namespace wisepay

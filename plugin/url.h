@@ -1,5 +1,5 @@
 // Parsing the absolute http(s) URLs the plugin deals with: the configured
-// Wise-Pay base URL, and (later) the redirects Wise-Pay returns.
+// Wise-Pay base URL, and the redirects and links Wise-Pay returns.
 #pragma once
 
 #include <cstdint>
@@ -23,5 +23,10 @@ struct Url {
 // white space, control characters, empty hosts and bad ports, which are the
 // usual ways a URL is made to point somewhere other than it seems.
 std::optional<Url> parse_url(std::string_view text);
+
+// Checks `text` exactly as parse_url does but leaves `target` empty, for a
+// URL that is a credential (a sign-in URL carries its token in the query): a
+// copy of the target would be one more unwiped copy of the credential.
+std::optional<Url> parse_url_origin(std::string_view text);
 
 }  // namespace wisepay

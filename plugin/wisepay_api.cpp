@@ -1,8 +1,10 @@
+// The implementation of wisepay_api.h: requests to Wise-Pay, retries, and
+// the rules for trusting its answers.
 #include "plugin/wisepay_api.h"
 
-#include <openssl/crypto.h>
-
 #include <boost/json.hpp>
+#include <cmath>
+#include <limits>
 #include <random>
 #include <thread>
 
@@ -10,6 +12,7 @@
 #include "plugin/error.h"
 #include "plugin/hex.h"
 #include "plugin/version.h"
+#include "plugin/wiping_memory.h"
 
 namespace wisepay {
 namespace {
@@ -59,6 +62,35 @@ Error untrusted(const char *code) {
 const char *const kTryLater =
     "Wise-Pay is not responding right now. Please try again in a few minutes.";
 
+// A JSON answer parsed into memory that is wiped when it is released, the
+// parser's scratch space included: answers carry the sign-in URL, and an
+// error answer can echo the key back.
+class WipedJson {
+  public:
+    explicit WipedJson(std::string_view text) : value_(json::storage_ptr(&memory_)) {
+        json::parse_options options;
+        options.max_depth = 8;
+        // The first storage is for the parser's scratch space, reset()'s for
+        // the parsed value: both wipe.
+        json::parser parser(json::storage_ptr(&memory_), options);
+        parser.reset(json::storage_ptr(&memory_));
+        boost::system::error_code ec;
+        parser.write(text.data(), text.size(), ec);
+        scrub_stack_below();  // where escaped strings were unescaped
+        if (!ec)
+            value_ = parser.release();  // same storage: moved, not copied
+    }
+    WipedJson(const WipedJson &) = delete;
+    WipedJson &operator=(const WipedJson &) = delete;
+
+    // The answer's top-level object, or nullptr when it is not one.
+    const json::object *object() const { return value_.if_object(); }
+
+  private:
+    WipingMemoryResource memory_;  // declared first: the value's memory goes last
+    json::value value_;
+};
+
 // The parts of an error body the plugin uses; Wise-Pay's message is not one.
 struct ErrorBody {
     std::string code;
@@ -67,13 +99,10 @@ struct ErrorBody {
 
 ErrorBody read_error_body(std::string_view body) {
     ErrorBody out;
-    boost::system::error_code ec;
-    json::parse_options options;
-    options.max_depth = 8;
-    const json::value doc = json::parse(body, ec, {}, options);
-    if (ec || !doc.is_object())
+    const WipedJson doc(body);
+    if (!doc.object())
         return out;
-    const json::value *error = doc.get_object().if_contains("error");
+    const json::value *error = doc.object()->if_contains("error");
     if (!error || !error->is_object())
         return out;
     const json::object &fields = error->get_object();
@@ -116,34 +145,59 @@ bool same_origin(const Url &a, const Url &b) {
     throw untrusted("wisepay_unexpected_status");
 }
 
-json::object parse_answer(std::string_view body) {
-    boost::system::error_code ec;
-    json::parse_options options;
-    options.max_depth = 8;
-    json::value doc = json::parse(body, ec, {}, options);
-    if (ec || !doc.is_object()) {
+// The top-level object of a 200 answer, which must be one.
+const json::object &answer_object(const WipedJson &doc) {
+    if (!doc.object())
         throw untrusted("wisepay_malformed_answer");
-    }
-    return std::move(doc.get_object());
+    return *doc.object();
 }
 
-// "Bearer <key>", built in a buffer sized up front so that no reallocation
-// leaves a copy of the key behind.
-std::string bearer(const SecretBytes &api_key) {
-    std::string value;
-    value.reserve(7 + api_key.size());
-    value.append("Bearer ").append(api_key.view());
+// `expires_at` of a sign-in session as Unix seconds, or the refusal that
+// says what is wrong with it: a fraction, a time already past, a time in
+// milliseconds (within a day of now once divided by 1000), or a time more
+// than kMaxSessionLifetime ahead. A whole number written with a fraction
+// or an exponent (1.8e9) is whole; numbers beyond int64 are simply far.
+std::int64_t checked_expiry(const json::value &expires_at, std::int64_t now) {
+    const auto in_milliseconds = [now](auto value) {
+        return value / 1000 >= now - kMaxSessionLifetime &&
+               value / 1000 <= now + kMaxSessionLifetime;
+    };
+    if (expires_at.is_double()) {
+        const double value = expires_at.get_double();
+        if (std::trunc(value) != value)
+            throw untrusted("wisepay_expiry_not_integer");
+        if (value <= static_cast<double>(now))
+            throw untrusted("wisepay_session_expired");
+        if (value <= static_cast<double>(now + kMaxSessionLifetime))
+            return static_cast<std::int64_t>(value);
+        throw untrusted(in_milliseconds(value) ? "wisepay_expiry_in_milliseconds"
+                                               : "wisepay_expiry_too_far");
+    }
+    // The parser makes int64 of every integer that fits, uint64 of larger ones.
+    if (expires_at.is_uint64() &&
+        expires_at.get_uint64() >
+            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        throw untrusted("wisepay_expiry_too_far");
+    }
+    const std::int64_t value = expires_at.is_int64()
+                                   ? expires_at.get_int64()
+                                   : static_cast<std::int64_t>(expires_at.get_uint64());
+    if (value <= now)
+        throw untrusted("wisepay_session_expired");
+    if (value <= now + kMaxSessionLifetime)
+        return value;
+    throw untrusted(in_milliseconds(value) ? "wisepay_expiry_in_milliseconds"
+                                           : "wisepay_expiry_too_far");
+}
+
+// "Bearer <key>", in a buffer that is wiped when the request goes.
+SecretBytes bearer(const SecretBytes &api_key) {
+    static constexpr std::string_view kScheme = "Bearer ";
+    SecretBytes value(kScheme.size() + api_key.size());
+    std::copy(kScheme.begin(), kScheme.end(), value.data());
+    std::copy(api_key.data(), api_key.data() + api_key.size(), value.data() + kScheme.size());
     return value;
 }
-
-// The request's header values hold the key; they are wiped when it goes.
-struct WipeHeadersOnExit {
-    http::Request &request;
-    ~WipeHeadersOnExit() {
-        for (auto &[name, value] : request.headers)
-            OPENSSL_cleanse(value.data(), value.size());
-    }
-};
 
 std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(
@@ -155,14 +209,31 @@ bool retryable_status(unsigned status) {
     return status == 429 || status == 502 || status == 503 || status == 504;
 }
 
+// The client for `config`; a CA file or store that cannot be loaded is the
+// host's config to fix, so it is reported as such, and logged.
+http::Client make_client(const Config &config, const Logger &log) {
+    try {
+        return http::Client(
+            http::ClientOptions{config.ca_file, config.allow_insecure_http,
+                                std::string("wisepay-deskdirector-plugin/") + kPluginVersion});
+    } catch (const http::TrustStoreError &e) {
+        const bool file = !e.file().empty();
+        const std::string message =
+            std::string("Plugin config: ") +
+            (file ? "\"ca_file\" cannot be used: " : "no \"ca_file\" is set, and ") + e.what() +
+            ".";
+        log.error(message);
+        throw Error(WISEPAY_E_CONFIG, file ? "invalid_ca_file" : "system_ca_unavailable", message);
+    }
+}
+
 }  // namespace
 
 WisePayApi::WisePayApi(const Config &config, const Logger &log)
     : config_(config),
       log_(log),
       portal_(config.wisepay_portal),
-      client_(http::ClientOptions{config.ca_file, config.allow_insecure_http,
-                                  std::string("wisepay-deskdirector-plugin/") + kPluginVersion}) {}
+      client_(make_client(config, log)) {}
 
 http::Response WisePayApi::call(const http::Request &request, Deadline deadline, const char *what) {
     for (int attempt = 1;; ++attempt) {
@@ -244,7 +315,8 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
         throw_common_failure(status, body);
     }
 
-    const json::object answer = parse_answer(body);
+    const WipedJson doc(body);
+    const json::object &answer = answer_object(doc);
     const json::value *redirect = answer.if_contains("redirect_url");
     const json::value *expires = answer.if_contains("expires_at");
     const json::value *payer = answer.if_contains("payer_email");
@@ -255,17 +327,13 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
     if (!same_email(payer->get_string(), asked_email)) {
         throw untrusted("wisepay_payer_mismatch");
     }
-    const auto url = parse_url(redirect->get_string());
+    const auto url = parse_url_origin(redirect->get_string());
     if (!url || !same_origin(*url, rules.portal) || (!url->is_https() && !rules.allow_http)) {
         throw untrusted("wisepay_untrusted_redirect");
     }
     SsoSession session;
-    session.redirect_url = std::string(redirect->get_string());
-    boost::system::error_code ec;
-    session.expires_at = expires->to_number<std::int64_t>(ec);
-    if (ec || session.expires_at <= rules.now_unix) {
-        throw untrusted("wisepay_session_expired");
-    }
+    session.expires_at = checked_expiry(*expires, rules.now_unix);
+    session.redirect_url = SecretBytes(std::string_view(redirect->get_string()));
     return session;
 }
 
@@ -275,7 +343,6 @@ http::Request WisePayApi::request_to(boost::beast::http::verb method, const char
     request.method = method;
     request.url = config_.wisepay_base;
     request.url.target = config_.wisepay_base.target + path;
-    // emplace_back moves the key's buffer in; an initializer list would copy it.
     request.headers.reserve(4);
     request.headers.emplace_back("Authorization", bearer(api_key));
     request.headers.emplace_back("Accept", "application/json");
@@ -297,24 +364,23 @@ SsoSession WisePayApi::create_sso_session(const SecretBytes &api_key,
     post.headers.emplace_back("Idempotency-Key", idempotency_key());
     post.body = json::serialize(body);
 
-    const WipeHeadersOnExit wipe{post};
     const http::Response response = call(post, deadline, "sign-in session");
-    return read_sso_session_answer(response.status, response.body, request.payer_email,
+    return read_sso_session_answer(response.status, response.body_text(), request.payer_email,
                                    AnswerRules{portal_, config_.allow_insecure_http, unix_now()});
 }
 
 Merchant WisePayApi::get_merchant(const SecretBytes &api_key, Deadline deadline) {
     http::Request get = request_to(beast_http::verb::get, kMerchantPath, api_key);
-    const WipeHeadersOnExit wipe{get};
     const http::Response response = call(get, deadline, "merchant check");
-    return read_merchant_answer(response.status, response.body);
+    return read_merchant_answer(response.status, response.body_text());
 }
 
 Merchant read_merchant_answer(unsigned status, std::string_view body) {
     if (status != 200) {
         throw_common_failure(status, body);
     }
-    const json::object answer = parse_answer(body);
+    const WipedJson doc(body);
+    const json::object &answer = answer_object(doc);
     const json::value *merchant = answer.if_contains("merchant");
     const json::value *enabled = answer.if_contains("integration_enabled");
     if (!merchant || !merchant->is_object() || !enabled || !enabled->is_bool()) {

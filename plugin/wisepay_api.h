@@ -22,9 +22,10 @@ struct SsoSessionRequest {
 };
 
 // A sign-in session Wise-Pay created. The URL is a credential: it goes
-// straight to the host and is never logged, cached or stored.
+// straight to the host and is never logged, cached or stored, and its buffer
+// is wiped when the session goes.
 struct SsoSession {
-    std::string redirect_url;
+    SecretBytes redirect_url;
     std::int64_t expires_at = 0;  // Unix seconds
 };
 
@@ -35,6 +36,11 @@ struct Merchant {
 };
 
 using Deadline = std::chrono::steady_clock::time_point;
+
+// How far ahead a sign-in session's expires_at may be. Sessions are
+// short-lived (docs/wisepay-api.md); one said to last longer than a day is
+// a misread time, not a session to hand a user.
+inline constexpr std::int64_t kMaxSessionLifetime = 24 * 60 * 60;
 
 // What an answer must satisfy to be trusted.
 struct AnswerRules {

@@ -1,6 +1,6 @@
 // Fuzzes Wise-Pay's answers: the first byte picks the HTTP status, the rest
 // is the body. Whatever comes back, an accepted session must be on the
-// portal, and anything else an Error.
+// portal and expire within a day from now, and anything else an Error.
 #include <cstdint>
 #include <string_view>
 
@@ -19,10 +19,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     try {
         const wisepay::SsoSession session =
             wisepay::read_sso_session_answer(status, body, "pat@customer.example", rules);
-        const auto url = wisepay::parse_url(session.redirect_url);
+        const auto url = wisepay::parse_url(session.redirect_url.view());
         if (!url || url->host != "pay.example.com" || !url->is_https() || url->port != 443 ||
-            session.expires_at <= rules.now_unix) {
-            __builtin_trap();  // an untrusted redirect was accepted
+            session.expires_at <= rules.now_unix ||
+            session.expires_at > rules.now_unix + wisepay::kMaxSessionLifetime) {
+            __builtin_trap();  // an untrusted redirect or expiry was accepted
         }
     } catch (const wisepay::Error &) {
     }

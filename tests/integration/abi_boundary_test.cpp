@@ -2,12 +2,14 @@
 // negotiation, NULLs, short structs, bad configs, refused registration.
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include "tests/integration/plugin_host.h"
 #include "tests/support/plugin_config.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backend.h"
+#include "tests/support/test_pki.h"
 
 using namespace wisepay::test;
 
@@ -136,6 +138,40 @@ TEST_CASE("a bad config is refused with a message that names the problem") {
     REQUIRE(plugin_api().create(host.table(), padded.data(), good.size(), &instance, nullptr) ==
             WISEPAY_OK);
     plugin_api().destroy(instance);
+}
+
+TEST_CASE("a ca_file that cannot be used is a config error that names the file") {
+    TempDir dir;
+    TestHost host;
+    const TestCa ca;
+    const std::string not_pem = write_pem(dir.file("not-a-cert.pem"), "no certificate here\n");
+    const std::string key_only =
+        write_pem(dir.file("key-only.pem"), ca.issue_server_cert({"localhost"}).key_pem);
+    const std::string directory = dir.file("ca-dir");
+    std::filesystem::create_directory(directory);
+    const auto config = [&](const std::string &ca_file) {
+        return plugin_config_json(
+            {dir.file("settings.db"), std::string(64, '7'), "https://127.0.0.1:9", ca_file});
+    };
+
+    struct Case {
+        std::string path;
+        const char *reason;
+    };
+    for (const Case &c :
+         {Case{dir.file("missing.pem"), "does not exist"}, Case{not_pem, "no PEM certificate"},
+          Case{key_only, "no PEM certificate"}, Case{directory, "a directory"}}) {
+        INFO(c.path);
+        const CallResult r = try_create(host, config(c.path));
+        CHECK(r.status == WISEPAY_E_CONFIG);
+        CHECK(r.code == "invalid_ca_file");
+        CHECK_THAT(r.message, Catch::Contains(c.path) && Catch::Contains(c.reason));
+        CHECK_THAT(host.all_logs(), Catch::Contains(c.path));
+    }
+
+    // The same config with a CA file that holds a certificate is accepted.
+    const CallResult good = try_create(host, config(write_pem(dir.file("ca.pem"), ca.cert_pem())));
+    CHECK(good.ok());
 }
 
 TEST_CASE("a host that refuses the page gets no instance, and a status it knows") {

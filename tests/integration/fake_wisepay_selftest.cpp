@@ -197,6 +197,7 @@ TEST_CASE("fake Wise-Pay: a known payer gets a sign-in session with the document
     REQUIRE_FALSE(again.ec);
     CHECK(again.status() == 200);
     CHECK(s.fake.last_redirect_token() != token);
+    CHECK(s.fake.issued_tokens() == std::vector<std::string>{token, s.fake.last_redirect_token()});
     CHECK(s.fake.base_url() == "https://127.0.0.1:" + std::to_string(s.fake.port()));
 }
 
@@ -219,6 +220,7 @@ TEST_CASE(
     CHECK(reply.error_code_of() == "payer_not_found");
     CHECK(reply.json().at("error").as_object().at("registration_url").as_string() == registration);
     CHECK(s.fake.last_redirect_token().empty());
+    CHECK(s.fake.issued_tokens().empty());
 }
 
 TEST_CASE("fake Wise-Pay: an unknown or missing key is 401, a switched-off integration 403") {

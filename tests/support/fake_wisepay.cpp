@@ -121,6 +121,21 @@ struct Merchant {
     std::map<std::string, std::string> payers;  // email_key -> the email as added
 };
 
+// `json` with every '/' written as "\/", as PHP's json_encode does by
+// default. Same document: outside strings JSON has no '/', and inside one
+// "\/" means '/'.
+std::string with_escaped_slashes(const std::string &json) {
+    std::string out;
+    out.reserve(json.size() + json.size() / 8);
+    for (const char c : json) {
+        if (c == '/')
+            out += "\\/";
+        else
+            out += c;
+    }
+    return out;
+}
+
 // The status line and header fields of `response`, as on the wire.
 std::string wire_header(const http::response<http::string_body> &response) {
     std::string out = "HTTP/1.1 " + std::to_string(response.result_int()) + " " +
@@ -177,6 +192,8 @@ struct FakeWisePay::Impl {
     bool keep_requests = true;
     std::size_t requests_received = 0;
     std::string last_token;
+    bool escape_slashes = false;
+    std::vector<std::string> tokens;  // every token issued while keep_requests
     std::uint64_t next_connection_id = 0;
     std::map<std::uint64_t, int> open_connections;  // id -> descriptor, while not yet closed
     std::vector<std::thread> connection_threads;    // appended to by the acceptor thread only
@@ -308,7 +325,8 @@ void FakeWisePay::Impl::serve(std::uint64_t id, tcp::socket socket) {
         {
             std::lock_guard lock(mutex);
             ++requests_received;
-            if (keep_requests) requests.push_back(request);
+            if (keep_requests)
+                requests.push_back(request);
         }
         const Route route = route_of(request);
         const Fault taken = route == Route::kOther ? Fault::kNone : take_fault();
@@ -327,7 +345,14 @@ void FakeWisePay::Impl::serve(std::uint64_t id, tcp::socket socket) {
             break;
         }
 
-        const Answer reply = answer(request, route, taken);
+        Answer reply = answer(request, route, taken);
+        bool escape = false;
+        {
+            std::lock_guard lock(mutex);
+            escape = escape_slashes;
+        }
+        if (escape)
+            reply.body = with_escaped_slashes(reply.body);
         http::response<http::string_body> response{static_cast<http::status>(reply.status),
                                                    message.version()};
         response.set(http::field::server, "fake-wisepay");
@@ -462,6 +487,8 @@ Answer FakeWisePay::Impl::answer_sso(const Request &request, const Merchant &mer
         return {200, json::serialize(json::object{{"payer_email", asked}}), ""};
 
     last_token = random_hex(16);
+    if (keep_requests)
+        tokens.push_back(last_token);
     std::string redirect = "https://" + own_host + "/sso/consume?token=" + last_token;
     std::int64_t expires_at = unix_now() + kSessionLifetimeSeconds;
     switch (taken) {
@@ -534,6 +561,11 @@ void FakeWisePay::set_fault(Fault fault, int times) {
     impl_->fault_times = times < 0 ? -1 : times;
 }
 
+void FakeWisePay::escape_slashes(bool escape) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->escape_slashes = escape;
+}
+
 void FakeWisePay::set_slow_delay(std::chrono::milliseconds delay) {
     std::lock_guard lock(impl_->mutex);
     impl_->slow_delay = delay;
@@ -561,6 +593,11 @@ std::size_t FakeWisePay::connections_accepted() const {
 std::string FakeWisePay::last_redirect_token() const {
     std::lock_guard lock(impl_->mutex);
     return impl_->last_token;
+}
+
+std::vector<std::string> FakeWisePay::issued_tokens() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->tokens;
 }
 
 }  // namespace wisepay::test

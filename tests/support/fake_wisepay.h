@@ -86,14 +86,21 @@ class FakeWisePay {
     // requests, then back to normal; kNone (or times = 0) clears the fault.
     void set_fault(Fault fault, int times = -1);
     void set_slow_delay(std::chrono::milliseconds delay);
+    // Writes every '/' in an answer's JSON as "\/", as PHP's json_encode
+    // does by default: valid JSON that parsers unescape on a slower path.
+    void escape_slashes(bool escape);
 
-    std::vector<Request> requests() const;     // every request kept so far
+    std::vector<Request> requests() const;  // every request kept so far
     // Long runs (soak tests, benchmarks) turn keeping off so that the fake's
-    // own memory stays flat; requests_received() counts either way.
+    // own memory stays flat; requests_received() counts either way. It
+    // applies to issued_tokens() as well.
     void keep_requests(bool keep);
     std::size_t requests_received() const;
     std::size_t connections_accepted() const;  // TCP connections accepted so far
     std::string last_redirect_token() const;   // the token of the last redirect_url sent
+    // The token of every redirect_url sent while keeping was on, in order,
+    // whatever the fault (a foreign or plain-http redirect carries one too).
+    std::vector<std::string> issued_tokens() const;
 
   private:
     struct Impl;

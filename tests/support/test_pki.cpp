@@ -115,17 +115,26 @@ TestCa::TestCa(const std::string &common_name) {
 }
 
 KeyAndCert TestCa::issue_server_cert(const std::vector<std::string> &names) const {
-    Key ca_key = key_from_pem(ca_.key_pem);
-    Cert ca_cert = cert_from_pem(ca_.cert_pem);
-    Key key = new_key();
-    Cert cert = new_cert(key.get(), names.empty() ? "server" : names.front());
-    X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert.get()));
     std::string san;
     for (const auto &n : names) {
-        if (!san.empty()) san += ',';
+        if (!san.empty())
+            san += ',';
         san += is_ip(n) ? "IP:" : "DNS:";
         san += n;
     }
+    return issue(names.empty() ? "server" : names.front(), san);
+}
+
+KeyAndCert TestCa::issue_cn_only_cert(const std::string &common_name) const {
+    return issue(common_name, "");
+}
+
+KeyAndCert TestCa::issue(const std::string &common_name, const std::string &san) const {
+    Key ca_key = key_from_pem(ca_.key_pem);
+    Cert ca_cert = cert_from_pem(ca_.cert_pem);
+    Key key = new_key();
+    Cert cert = new_cert(key.get(), common_name);
+    X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert.get()));
     add_extension(cert.get(), ca_cert.get(), NID_basic_constraints, "critical,CA:FALSE");
     add_extension(cert.get(), ca_cert.get(), NID_key_usage, "critical,digitalSignature");
     add_extension(cert.get(), ca_cert.get(), NID_ext_key_usage, "serverAuth");

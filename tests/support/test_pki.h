@@ -24,7 +24,15 @@ class TestCa {
     // become IP SANs, the rest DNS SANs.
     KeyAndCert issue_server_cert(const std::vector<std::string> &names) const;
 
+    // A server certificate that names its host only in the subject's common
+    // name, with no subjectAltName: what browsers and RFC 6125 refuse.
+    KeyAndCert issue_cn_only_cert(const std::string &common_name) const;
+
   private:
+    // A server certificate with this subject CN and subjectAltName (none
+    // when empty), signed by this CA.
+    KeyAndCert issue(const std::string &common_name, const std::string &san) const;
+
     KeyAndCert ca_;
 };
 

@@ -69,6 +69,7 @@ class TestServer {
     struct Options {
         bool tls = true;
         std::vector<std::string> names{"127.0.0.1"};  // the certificate's names
+        bool cn_only = false;  // the first name as the subject's CN, and no SAN
         bool tls12_only = false;
     };
     using Handler = std::function<Reply(const Seen &)>;
@@ -78,7 +79,9 @@ class TestServer {
           handler_(std::move(handler)),
           context_(ssl::context::tls_server) {
         if (options_.tls) {
-            const test::KeyAndCert kc = ca.issue_server_cert(options_.names);
+            const test::KeyAndCert kc = options_.cn_only
+                                            ? ca.issue_cn_only_cert(options_.names.front())
+                                            : ca.issue_server_cert(options_.names);
             context_.use_certificate_chain(net::buffer(kc.cert_pem));
             context_.use_private_key(net::buffer(kc.key_pem), ssl::context::pem);
             if (options_.tls12_only) {
@@ -296,17 +299,18 @@ TEST_CASE("http client: GET and POST round trips carry Host, User-Agent and the 
 
     const Response got = client.send(request_to(server.url("/v1/thing?x=1")), in(5s));
     CHECK(got.status == 200);
-    CHECK(got.body == "hello GET ");
+    CHECK(got.body_text() == "hello GET ");
     CHECK(got.content_type == "text/plain");
     CHECK(got.retry_after == "7");
     CHECK_FALSE(got.reused_connection);
 
     Request post = request_to(server.url("/v1/things"), bhttp::verb::post);
-    post.headers = {{"Authorization", "Bearer sk_test_123"}, {"Content-Type", "application/json"}};
+    post.headers.emplace_back("Authorization", "Bearer sk_test_123");
+    post.headers.emplace_back("Content-Type", "application/json");
     post.body = R"({"a":1})";
     const Response posted = client.send(post, in(5s));
     CHECK(posted.status == 200);
-    CHECK(posted.body == R"(hello POST {"a":1})");
+    CHECK(posted.body_text() == R"(hello POST {"a":1})");
 
     const auto seen = server.seen();
     REQUIRE(seen.size() == 2);
@@ -322,6 +326,27 @@ TEST_CASE("http client: GET and POST round trips carry Host, User-Agent and the 
     CHECK(seen[1].content_length == "7");
     CHECK(seen[1].body == R"({"a":1})");
     CHECK(seen[1].user_agent == "wisepay-test/1");
+}
+
+TEST_CASE("http client: a given User-Agent replaces the configured one, and lengths follow HTTP") {
+    Pki pki;
+    TestServer server(pki.ca, {}, ok);
+    Client client(pki.options());
+    Request post = request_to(server.url("/v1/empty"), bhttp::verb::post);
+    post.headers.emplace_back("User-Agent", "caller/2");
+    CHECK(client.send(post, in(5s)).status == 200);
+    CHECK(client.send(request_to(server.url("/v1/x"), bhttp::verb::delete_), in(5s)).status == 200);
+
+    const auto seen = server.seen();
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[0].method == "POST");
+    CHECK(seen[0].user_agent == "caller/2");
+    CHECK(seen[0].content_length == "0");  // a POST says so even without a body
+    CHECK(seen[0].body.empty());
+    CHECK(seen[1].method == "DELETE");
+    CHECK(seen[1].user_agent == "wisepay-test/1");
+    CHECK(seen[1].content_length.empty());
+    CHECK(seen[1].connection == 1);  // the first request was framed right
 }
 
 TEST_CASE("http client: a host name is resolved, sent as SNI and verified") {
@@ -385,7 +410,7 @@ TEST_CASE("http client: eight threads send at once") {
                 const std::string target = "/t" + std::to_string(t) + "/r" + std::to_string(r);
                 try {
                     const Response response = client.send(request_to(server.url(target)), in(10s));
-                    if (response.status == 200 && response.body == target)
+                    if (response.status == 200 && response.body_text() == target)
                         ++good;
                 } catch (const TransportError &) {
                 }
@@ -491,6 +516,25 @@ TEST_CASE("http client: an untrusted certificate or a wrong host name gives kTls
         CHECK(error->failure() == Failure::kTls);
         CHECK(server.seen().empty());
     }
+    SECTION("a trusted certificate that names the host only in its CN, with no SAN") {
+        // Browsers refuse these (RFC 6125 6.4.4); so must the client.
+        TestServer server(pki.ca, {.names = {"localhost"}, .cn_only = true}, ok);
+        Client client(pki.options());
+        const std::string url = "https://localhost:" + std::to_string(server.port()) + "/";
+        const auto error = failure_of(client, request_to(url), in(5s));
+        REQUIRE(error);
+        CHECK(error->failure() == Failure::kTls);
+        CHECK(std::string(error->what()).find("hostname mismatch") != std::string::npos);
+        CHECK(server.seen().empty());
+    }
+    SECTION("an IP address only in the CN, with no SAN") {
+        TestServer server(pki.ca, {.names = {"127.0.0.1"}, .cn_only = true}, ok);
+        Client client(pki.options());
+        const auto error = failure_of(client, request_to(server.url()), in(5s));
+        REQUIRE(error);
+        CHECK(error->failure() == Failure::kTls);
+        CHECK(server.seen().empty());
+    }
     SECTION("the system CA store does not trust the test CA") {
         TestServer server(pki.ca, {}, ok);
         ClientOptions options = pki.options();
@@ -506,8 +550,10 @@ TEST_CASE("http client: an untrusted certificate or a wrong host name gives kTls
         try {
             Client client(options);
             FAIL("the client was built without its CA file");
-        } catch (const TransportError &e) {
-            CHECK(e.failure() == Failure::kRefused);
+        } catch (const TrustStoreError &e) {
+            CHECK(e.file() == options.ca_file);
+            CHECK_THAT(e.what(),
+                       Catch::Contains(options.ca_file) && Catch::Contains("does not exist"));
         }
     }
 }
@@ -707,13 +753,13 @@ TEST_CASE("http client: requests that cannot be sent as asked are refused") {
     Client client(pki.options());
     Request request = request_to(server.url());
     SECTION("a header value with CR LF") {
-        request.headers = {{"Authorization", "Bearer sk_live_SECRET\r\nX-Evil: 1"}};
+        request.headers.emplace_back("Authorization", "Bearer sk_live_SECRET\r\nX-Evil: 1");
     }
     SECTION("a header name that is not a token") {
-        request.headers = {{"Bad Name", "x"}};
+        request.headers.emplace_back("Bad Name", "x");
     }
     SECTION("a header the client manages") {
-        request.headers = {{"content-length", "5"}};
+        request.headers.emplace_back("content-length", "5");
     }
     SECTION("a target that is not a path") {
         request.url.target = "no-slash";
@@ -744,7 +790,7 @@ TEST_CASE("http client: error messages hold no header value or body") {
     Client client(pki.options());
     for (const std::string target : {"/hang?token=sk_live_SECRET", "/big", "/drop"}) {
         Request request = request_to(server.url(target), bhttp::verb::post);
-        request.headers = {{"Authorization", "Bearer sk_live_SECRET"}};
+        request.headers.emplace_back("Authorization", "Bearer sk_live_SECRET");
         request.body = R"({"key":"sk_live_SECRET"})";
         const auto error = failure_of(client, request, in(300ms));
         REQUIRE(error);

@@ -40,3 +40,27 @@ TEST_CASE("URLs that hide where they point are rejected") {
     CHECK_FALSE(parse_url("https://host/\x01"));
     CHECK_FALSE(parse_url("https://[::1/"));
 }
+
+TEST_CASE("parse_url_origin checks a URL as parse_url does but keeps no target") {
+    const auto origin = parse_url_origin("https://Pay.Example.com:8443/sso?token=abc#x");
+    REQUIRE(origin);
+    CHECK(origin->scheme == "https");
+    CHECK(origin->host == "pay.example.com");
+    CHECK(origin->port == 8443);
+    CHECK(origin->target.empty());
+    for (const char *text :
+         {"https://pay.example.com", "http://[::1]:9000/a", "https://user@evil.example/",
+          "javascript:alert(1)", "https://host:65536/", "https://host/\x01", "https://[::1/",
+          "https://host/a b"}) {
+        INFO(text);
+        const auto full = parse_url(text);
+        const auto only_origin = parse_url_origin(text);
+        REQUIRE(full.has_value() == only_origin.has_value());
+        if (full) {
+            CHECK(only_origin->scheme == full->scheme);
+            CHECK(only_origin->host == full->host);
+            CHECK(only_origin->port == full->port);
+            CHECK(only_origin->target.empty());
+        }
+    }
+}

@@ -12,10 +12,17 @@ AnswerRules portal_rules(bool allow_http = false) {
     return AnswerRules{*parse_url("https://pay.example.com"), allow_http, 1'800'000'000};
 }
 
+// A 200 answer with `expires_at` written exactly as given.
+std::string session_expiring(const std::string &expires_at,
+                             const std::string &redirect = "https://pay.example.com/sso?t=1",
+                             const std::string &payer = "pat@customer.example") {
+    return "{\"redirect_url\":\"" + redirect + "\",\"expires_at\":" + expires_at +
+           ",\"payer_email\":\"" + payer + "\"}";
+}
+
 std::string session_body(const std::string &redirect, long long expires = 1'800'000'120,
                          const std::string &payer = "pat@customer.example") {
-    return "{\"redirect_url\":\"" + redirect + "\",\"expires_at\":" + std::to_string(expires) +
-           ",\"payer_email\":\"" + payer + "\"}";
+    return session_expiring(std::to_string(expires), redirect, payer);
 }
 
 Error refusal(unsigned status, const std::string &body, const AnswerRules &rules = portal_rules()) {
@@ -34,8 +41,16 @@ TEST_CASE("a good answer gives the session") {
     const SsoSession s = read_sso_session_answer(
         200, session_body("https://pay.example.com/sso?t=1", 1'800'000'120, "PAT@customer.example"),
         " pat@customer.example", portal_rules());
-    CHECK(s.redirect_url == "https://pay.example.com/sso?t=1");
+    CHECK(s.redirect_url.view() == "https://pay.example.com/sso?t=1");
     CHECK(s.expires_at == 1'800'000'120);
+}
+
+TEST_CASE("an answer that escapes its slashes gives the same session") {
+    // PHP's json_encode writes '/' as "\/" by default.
+    const SsoSession s =
+        read_sso_session_answer(200, session_body("https:\\/\\/pay.example.com\\/sso?t=1"),
+                                "pat@customer.example", portal_rules());
+    CHECK(s.redirect_url.view() == "https://pay.example.com/sso?t=1");
 }
 
 TEST_CASE("redirects off the portal, or over plain http, are refused") {
@@ -49,7 +64,7 @@ TEST_CASE("redirects off the portal, or over plain http, are refused") {
     AnswerRules http_portal{*parse_url("http://127.0.0.1:9000"), true, 1'800'000'000};
     CHECK(read_sso_session_answer(200, session_body("http://127.0.0.1:9000/sso"),
                                   "pat@customer.example", http_portal)
-              .redirect_url == "http://127.0.0.1:9000/sso");
+              .redirect_url.view() == "http://127.0.0.1:9000/sso");
 }
 
 TEST_CASE("answers for another payer, expired, or malformed are refused") {
@@ -63,6 +78,51 @@ TEST_CASE("answers for another payer, expired, or malformed are refused") {
           "\"payer_email\":\"pat@customer.example\"}"}) {
         INFO(bad);
         CHECK(refusal(200, bad).code() == "wisepay_malformed_answer");
+    }
+}
+
+TEST_CASE("an expires_at that is not whole seconds within a day has a code of its own") {
+    // portal_rules() puts now at 1'800'000'000.
+    struct Case {
+        const char *expires_at;
+        const char *code;
+    };
+    for (const Case &c : std::initializer_list<Case>{
+             {"1800000000", "wisepay_session_expired"},  // now: already over
+             {"1799999999", "wisepay_session_expired"},
+             {"-1", "wisepay_session_expired"},
+             {"-9223372036854775808", "wisepay_session_expired"},
+             {"-1e300", "wisepay_session_expired"},
+             {"1800000120.5", "wisepay_expiry_not_integer"},
+             {"1.8000001205e9", "wisepay_expiry_not_integer"},
+             {"1799999999.5", "wisepay_expiry_not_integer"},
+             {"1800000120000", "wisepay_expiry_in_milliseconds"},
+             {"1800000120000.0", "wisepay_expiry_in_milliseconds"},
+             {"1799999999000", "wisepay_expiry_in_milliseconds"},  // and over, in milliseconds
+             {"1800086401", "wisepay_expiry_too_far"},             // a day and a second ahead
+             {"9223372036854775807", "wisepay_expiry_too_far"},
+             {"18446744073709551615", "wisepay_expiry_too_far"},
+             {"1800000120000000", "wisepay_expiry_too_far"},  // microseconds
+             {"1e300", "wisepay_expiry_too_far"},
+         }) {
+        INFO(c.expires_at);
+        const Error e = refusal(200, session_expiring(c.expires_at));
+        CHECK(e.code() == c.code);
+        CHECK(e.status() == WISEPAY_E_UPSTREAM_INVALID);
+    }
+    // Whole seconds up to a day ahead pass, however the number is written.
+    struct Good {
+        const char *expires_at;
+        std::int64_t seconds;
+    };
+    for (const Good &g : std::initializer_list<Good>{{"1800000001", 1'800'000'001},
+                                                     {"1800086400", 1'800'086'400},
+                                                     {"1800000120.0", 1'800'000'120},
+                                                     {"1.80000012e9", 1'800'000'120}}) {
+        INFO(g.expires_at);
+        CHECK(read_sso_session_answer(200, session_expiring(g.expires_at), "pat@customer.example",
+                                      portal_rules())
+                  .expires_at == g.seconds);
     }
 }
 
