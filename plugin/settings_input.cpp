@@ -6,6 +6,7 @@
 #include <set>
 
 #include "plugin/error.h"
+#include "plugin/secret.h"
 #include "plugin/text.h"
 #include "plugin/wiping_memory.h"
 
@@ -182,6 +183,9 @@ SettingsPatch parse_settings_patch(std::string_view text) {
     parser.reset(storage);
     boost::system::error_code ec;
     parser.write(text.data(), text.size(), ec);
+    // A key written with JSON escapes was unescaped through a buffer on the
+    // parser's stack (both passes): overwrite it.
+    scrub_stack_below();
     if (ec) {
         throw invalid_argument("malformed_json", "The settings are not valid JSON.");
     }
