@@ -16,11 +16,11 @@
 #include <string>
 
 #include "abi/wisepay_plugin.h"
-#include "plugin/error.h"
-#include "plugin/hex.h"
-#include "plugin/page_schema.h"
+#include "plugin/util/error.h"
+#include "plugin/util/hex.h"
+#include "plugin/settings/page_schema.h"
 #include "plugin/plugin.h"
-#include "plugin/settings_input.h"
+#include "plugin/settings/settings_input.h"
 #include "plugin/version.h"
 
 struct wisepay_instance {

@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "plugin/error.h"
+#include "plugin/util/error.h"
 #include "storage/settings_store.h"
 
 namespace wisepay {

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "plugin/url.h"
+#include "plugin/util/url.h"
 
 namespace wisepay {
 

@@ -1,7 +1,7 @@
 #include "plugin/plugin.h"
 
-#include "plugin/error.h"
-#include "plugin/master_key.h"
+#include "plugin/util/error.h"
+#include "plugin/crypto/master_key.h"
 
 namespace wisepay {
 namespace {

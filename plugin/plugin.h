@@ -8,12 +8,12 @@
 #include <string_view>
 
 #include "plugin/config.h"
-#include "plugin/invoice_link.h"
-#include "plugin/logger.h"
-#include "plugin/secret_box.h"
-#include "plugin/settings_service.h"
+#include "plugin/invoice/invoice_links.h"
+#include "plugin/util/logger.h"
+#include "plugin/crypto/secret_box.h"
+#include "plugin/settings/settings_service.h"
 #include "plugin/stats.h"
-#include "plugin/wisepay_api.h"
+#include "plugin/wisepay/wisepay_api.h"
 #include "storage/settings_store.h"
 
 namespace wisepay {

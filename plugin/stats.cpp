@@ -3,7 +3,7 @@
 #include <bit>
 #include <boost/json.hpp>
 
-#include "plugin/error.h"
+#include "plugin/util/error.h"
 
 namespace wisepay {
 

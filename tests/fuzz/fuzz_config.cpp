@@ -3,7 +3,7 @@
 #include <string_view>
 
 #include "plugin/config.h"
-#include "plugin/error.h"
+#include "plugin/util/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
     try {

@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <string>
 
-#include "plugin/email.h"
-#include "plugin/text.h"
-#include "plugin/url.h"
+#include "plugin/util/email.h"
+#include "plugin/util/text.h"
+#include "plugin/util/url.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
     const std::string text(reinterpret_cast<const char *>(data), size);

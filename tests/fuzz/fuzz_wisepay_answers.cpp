@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "plugin/error.h"
-#include "plugin/wisepay_api.h"
+#include "plugin/util/error.h"
+#include "plugin/wisepay/wisepay_api.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
     static constexpr unsigned kStatuses[] = {200, 200, 200, 200, 401, 403,

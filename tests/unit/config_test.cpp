@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "plugin/config.h"
-#include "plugin/error.h"
+#include "plugin/util/error.h"
 
 using namespace wisepay;
 

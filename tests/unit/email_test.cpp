@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "plugin/email.h"
+#include "plugin/util/email.h"
 
 using namespace wisepay;
 

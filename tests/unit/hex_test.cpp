@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "plugin/hex.h"
+#include "plugin/util/hex.h"
 
 using namespace wisepay;
 

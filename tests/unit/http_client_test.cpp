@@ -20,8 +20,8 @@
 #include <thread>
 #include <vector>
 
-#include "plugin/http_client.h"
-#include "plugin/url.h"
+#include "plugin/http/client.h"
+#include "plugin/util/url.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_pki.h"
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "plugin/error.h"
-#include "plugin/settings_input.h"
+#include "plugin/util/error.h"
+#include "plugin/settings/settings_input.h"
 
 using namespace wisepay;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "plugin/text.h"
+#include "plugin/util/text.h"
 
 using namespace wisepay;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "plugin/url.h"
+#include "plugin/util/url.h"
 
 using namespace wisepay;
 

@@ -1,8 +1,8 @@
 // The rules for trusting Wise-Pay's answers, without a network.
 #include <catch2/catch.hpp>
 
-#include "plugin/error.h"
-#include "plugin/wisepay_api.h"
+#include "plugin/util/error.h"
+#include "plugin/wisepay/wisepay_api.h"
 
 using namespace wisepay;
 

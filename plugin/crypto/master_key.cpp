@@ -1,4 +1,4 @@
-#include "plugin/master_key.h"
+#include "plugin/crypto/master_key.h"
 
 #include <fcntl.h>
 #include <openssl/rand.h>
@@ -9,8 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "plugin/error.h"
-#include "plugin/text.h"
+#include "plugin/util/error.h"
+#include "plugin/util/text.h"
 
 namespace wisepay {
 namespace {

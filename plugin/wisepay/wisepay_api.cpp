@@ -1,6 +1,6 @@
 // The implementation of wisepay_api.h: requests to Wise-Pay, retries, and
 // the rules for trusting its answers.
-#include "plugin/wisepay_api.h"
+#include "plugin/wisepay/wisepay_api.h"
 
 #include <boost/json.hpp>
 #include <cmath>
@@ -8,11 +8,11 @@
 #include <random>
 #include <thread>
 
-#include "plugin/email.h"
-#include "plugin/error.h"
-#include "plugin/hex.h"
+#include "plugin/util/email.h"
+#include "plugin/util/error.h"
+#include "plugin/util/hex.h"
 #include "plugin/version.h"
-#include "plugin/wiping_memory.h"
+#include "plugin/util/wiping_memory.h"
 
 namespace wisepay {
 namespace {

@@ -1,11 +1,11 @@
-#include "plugin/invoice_link.h"
+#include "plugin/invoice/invoice_links.h"
 
 #include <cstring>
 
-#include "plugin/email.h"
-#include "plugin/error.h"
-#include "plugin/settings_input.h"
-#include "plugin/text.h"
+#include "plugin/util/email.h"
+#include "plugin/util/error.h"
+#include "plugin/settings/settings_input.h"
+#include "plugin/util/text.h"
 
 namespace wisepay {
 namespace {

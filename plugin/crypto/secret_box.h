@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "plugin/secret.h"
+#include "plugin/util/secret.h"
 
 namespace wisepay {
 

@@ -1,4 +1,4 @@
-#include "plugin/error.h"
+#include "plugin/util/error.h"
 
 namespace wisepay {
 

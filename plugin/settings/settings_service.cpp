@@ -1,9 +1,9 @@
-#include "plugin/settings_service.h"
+#include "plugin/settings/settings_service.h"
 
 #include <boost/json.hpp>
 
-#include "plugin/error.h"
-#include "plugin/settings_input.h"
+#include "plugin/util/error.h"
+#include "plugin/settings/settings_input.h"
 
 namespace wisepay {
 namespace {

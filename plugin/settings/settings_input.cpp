@@ -1,14 +1,14 @@
-#include "plugin/settings_input.h"
+#include "plugin/settings/settings_input.h"
 
 #include <boost/json.hpp>
 #include <boost/json/basic_parser_impl.hpp>
 #include <cstring>
 #include <set>
 
-#include "plugin/error.h"
-#include "plugin/secret.h"
-#include "plugin/text.h"
-#include "plugin/wiping_memory.h"
+#include "plugin/util/error.h"
+#include "plugin/util/secret.h"
+#include "plugin/util/text.h"
+#include "plugin/util/wiping_memory.h"
 
 namespace wisepay {
 namespace {

@@ -1,6 +1,6 @@
 // The implementation of http_client.h: request checks and serialization,
 // the connection pool, and the one resend after a stale pooled connection.
-#include "plugin/http_client.h"
+#include "plugin/http/client.h"
 
 #include <algorithm>
 #include <array>
@@ -11,8 +11,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include "plugin/http_connection.h"
-#include "plugin/tls_context.h"
+#include "plugin/http/connection.h"
+#include "plugin/http/tls_context.h"
 
 namespace wisepay::http {
 namespace {

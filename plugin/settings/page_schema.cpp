@@ -1,8 +1,8 @@
-#include "plugin/page_schema.h"
+#include "plugin/settings/page_schema.h"
 
 #include <boost/json.hpp>
 
-#include "plugin/settings_input.h"
+#include "plugin/settings/settings_input.h"
 
 namespace wisepay::page {
 namespace {

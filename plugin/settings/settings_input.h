@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "plugin/secret.h"
+#include "plugin/util/secret.h"
 
 namespace wisepay {
 

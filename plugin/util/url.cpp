@@ -1,5 +1,5 @@
 // The implementation of url.h.
-#include "plugin/url.h"
+#include "plugin/util/url.h"
 
 #include <charconv>
 

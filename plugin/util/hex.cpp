@@ -1,4 +1,4 @@
-#include "plugin/hex.h"
+#include "plugin/util/hex.h"
 
 #include <openssl/rand.h>
 #include <sys/random.h>

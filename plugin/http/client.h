@@ -16,9 +16,9 @@
 #include <utility>
 #include <vector>
 
-#include "plugin/secret.h"
-#include "plugin/url.h"
-#include "plugin/wiping_memory.h"
+#include "plugin/util/secret.h"
+#include "plugin/util/url.h"
+#include "plugin/util/wiping_memory.h"
 
 namespace wisepay::http {
 

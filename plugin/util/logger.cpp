@@ -1,4 +1,4 @@
-#include "plugin/logger.h"
+#include "plugin/util/logger.h"
 
 namespace wisepay {
 

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "plugin/config.h"
-#include "plugin/logger.h"
-#include "plugin/secret_box.h"
+#include "plugin/util/logger.h"
+#include "plugin/crypto/secret_box.h"
 
 namespace wisepay {
 

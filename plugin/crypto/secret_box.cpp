@@ -1,12 +1,12 @@
-#include "plugin/secret_box.h"
+#include "plugin/crypto/secret_box.h"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <memory>
 
-#include "plugin/error.h"
-#include "plugin/hex.h"
+#include "plugin/util/error.h"
+#include "plugin/util/hex.h"
 
 namespace wisepay {
 namespace {

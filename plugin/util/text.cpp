@@ -1,4 +1,4 @@
-#include "plugin/text.h"
+#include "plugin/util/text.h"
 
 namespace wisepay::text {
 

@@ -8,9 +8,9 @@
 #include <string>
 
 #include "plugin/config.h"
-#include "plugin/http_client.h"
-#include "plugin/logger.h"
-#include "plugin/secret.h"
+#include "plugin/http/client.h"
+#include "plugin/util/logger.h"
+#include "plugin/util/secret.h"
 
 namespace wisepay {
 

@@ -1,6 +1,6 @@
-#include "plugin/email.h"
+#include "plugin/util/email.h"
 
-#include "plugin/text.h"
+#include "plugin/util/text.h"
 
 namespace wisepay {
 

@@ -1,5 +1,5 @@
 // The implementation of tls_context.h.
-#include "plugin/tls_context.h"
+#include "plugin/http/tls_context.h"
 
 #include <openssl/err.h>
 #include <sys/stat.h>
@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <system_error>
 
-#include "plugin/http_client.h"
+#include "plugin/http/client.h"
 
 namespace wisepay::http {
 namespace {

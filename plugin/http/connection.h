@@ -21,10 +21,10 @@
 #include <thread>
 #include <vector>
 
-#include "plugin/http_client.h"
-#include "plugin/secret.h"
-#include "plugin/url.h"
-#include "plugin/wiping_memory.h"
+#include "plugin/http/client.h"
+#include "plugin/util/secret.h"
+#include "plugin/util/url.h"
+#include "plugin/util/wiping_memory.h"
 
 namespace wisepay::http {
 

@@ -1,6 +1,6 @@
 // The implementation of http_connection.h: name resolution, connecting
 // with TLS, and one request and answer at a time under a deadline.
-#include "plugin/http_connection.h"
+#include "plugin/http/connection.h"
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -21,8 +21,8 @@
 #include <limits>
 #include <utility>
 
-#include "plugin/http_client.h"
-#include "plugin/tls_context.h"
+#include "plugin/http/client.h"
+#include "plugin/http/tls_context.h"
 
 namespace wisepay::http {
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "plugin/config.h"
-#include "plugin/settings_service.h"
-#include "plugin/wisepay_api.h"
+#include "plugin/settings/settings_service.h"
+#include "plugin/wisepay/wisepay_api.h"
 
 namespace wisepay {
 
