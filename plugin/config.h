@@ -6,18 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include "plugin/crypto/master_key.h"
 #include "plugin/util/url.h"
 
 namespace wisepay {
-
-// Where the master key that seals API keys comes from.
-struct MasterKeySource {
-    enum class Kind { kEnvironment, kFile, kHex };
-    Kind kind = Kind::kEnvironment;
-    std::string name_or_path;  // env variable name or key file path
-    bool create_file = false;  // make a random key file (0600) when missing
-    std::string hex_value;     // only for Kind::kHex (tests and demos)
-};
 
 struct Config {
     // Exactly one of the two: an SQLite file, or a PostgreSQL database.

@@ -1,7 +1,7 @@
 #include "plugin/plugin.h"
 
-#include "plugin/util/error.h"
 #include "plugin/crypto/master_key.h"
+#include "plugin/util/error.h"
 
 namespace wisepay {
 namespace {
@@ -29,8 +29,10 @@ Plugin::Plugin(const Logger &log, std::string_view config_json)
       master_key_(load_master_key(config_.master_key, log_)),
       store_(open_store(log_, config_)),
       settings_(*store_, master_key_, log_, config_.deadline),
-      wisepay_(config_, log_),
-      invoice_links_(settings_, wisepay_, config_) {
+      wisepay_(WisePayOptions{config_.wisepay_base, config_.wisepay_portal, config_.ca_file,
+                              config_.allow_insecure_http},
+               log_),
+      invoice_links_(settings_, wisepay_, config_.deadline) {
     for (const std::string &note : store_->opening_notes())
         log_.warning(note);
     // The key now lives only in master_key_; the config's copy goes.

@@ -1,6 +1,6 @@
-// One plugin instance: the host's config, the settings database and the
-// services built on them. The C boundary (c_api.cpp) owns one of these per
-// wisepay_instance and translates between C and C++.
+// One plugin instance, composed: the host's config, the master key, the
+// settings store and the services built on them. The C boundary
+// (c_boundary.h) owns one of these per wisepay_instance.
 #pragma once
 
 #include <memory>
@@ -8,11 +8,11 @@
 #include <string_view>
 
 #include "plugin/config.h"
-#include "plugin/invoice/invoice_links.h"
-#include "plugin/util/logger.h"
 #include "plugin/crypto/secret_box.h"
+#include "plugin/invoice/invoice_links.h"
 #include "plugin/settings/settings_service.h"
 #include "plugin/stats.h"
+#include "plugin/util/logger.h"
 #include "plugin/wisepay/wisepay_api.h"
 #include "storage/settings_store.h"
 
@@ -28,6 +28,7 @@ class Plugin {
     const Config &config() const { return config_; }
     SettingsService &settings() { return settings_; }
     InvoiceLinks &invoice_links() { return invoice_links_; }
+    WisePayApi &wisepay() { return wisepay_; }
     Stats &stats() { return stats_; }
 
   private:

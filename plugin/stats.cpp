@@ -70,7 +70,8 @@ void Stats::record(Call call, wisepay_status status, std::chrono::nanoseconds el
 
 std::string Stats::to_json() const {
     static constexpr const char *kNames[kCalls] = {
-        "get_page_schema", "get_settings", "save_settings", "test_connection", "open_invoice"};
+        "create",          "get_page_schema", "get_settings", "save_settings",
+        "test_connection", "open_invoice",    "get_stats"};
     boost::json::object calls;
     boost::json::object latency;
     for (int c = 0; c < kCalls; ++c) {

@@ -35,8 +35,16 @@ class LatencyHistogram {
 
 class Stats {
   public:
-    enum class Call { kGetPageSchema, kGetSettings, kSaveSettings, kTestConnection, kOpenInvoice };
-    static constexpr int kCalls = 5;
+    enum class Call {
+        kCreate,
+        kGetPageSchema,
+        kGetSettings,
+        kSaveSettings,
+        kTestConnection,
+        kOpenInvoice,
+        kGetStats,
+    };
+    static constexpr int kCalls = 7;
     static constexpr int kStatuses = WISEPAY_E_INTERNAL + 1;
 
     void record(Call call, wisepay_status status, std::chrono::nanoseconds elapsed) noexcept;

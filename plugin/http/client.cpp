@@ -80,26 +80,6 @@ std::string origin_of(const Url &url) {
 
 }  // namespace
 
-const char *to_string(Failure failure) {
-    switch (failure) {
-        case Failure::kConnect:
-            return "connect";
-        case Failure::kTls:
-            return "tls";
-        case Failure::kTimeout:
-            return "timeout";
-        case Failure::kConnectionLost:
-            return "connection_lost";
-        case Failure::kProtocol:
-            return "protocol";
-        case Failure::kBodyTooLarge:
-            return "body_too_large";
-        case Failure::kRefused:
-            return "refused";
-    }
-    return "unknown";
-}
-
 // ---------------------------------------------------------------------------
 
 struct Client::Impl {
@@ -270,7 +250,7 @@ Response Client::Impl::send(const Request &request, Clock::time_point deadline) 
                              "request to " + url.authority() + ": the deadline had passed");
     }
     const std::string origin = origin_of(url);
-    const Limits limits{options.max_response_header, options.max_response_body};
+    const Limits &limits = options.limits;
 
     std::unique_ptr<Connection> connection = checkout(origin);
     bool reused = connection != nullptr;

@@ -16,104 +16,21 @@
 #include <utility>
 #include <vector>
 
-#include "plugin/util/secret.h"
+#include "plugin/http/errors.h"
+#include "plugin/http/message.h"
 #include "plugin/util/url.h"
-#include "plugin/util/wiping_memory.h"
 
 namespace wisepay::http {
 
 struct ClientOptions {
-    std::string ca_file;            // empty: the system's CA store
-    bool allow_plain_http = false;  // http:// URLs only when true (local demos)
-    std::string user_agent;         // sent on every request
-    std::size_t max_response_body = 64 * 1024;
-    std::size_t max_response_header = 16 * 1024;
+    std::string ca_file;                   // empty: the system's CA store
+    bool allow_plain_http = false;         // http:// URLs only when true (local demos)
+    std::string user_agent;                // sent on every request
+    Limits limits;                         // on each answer's header and body
     std::size_t max_idle_per_origin = 16;  // 0: no keep-alive pool
     // Idle connections older than this are closed rather than reused, before
     // a server would likely close them on its side.
     std::chrono::seconds idle_timeout{60};
-};
-
-// A header field of a request. Its value may be a secret (Authorization), so
-// it is held in a buffer that is wiped when the request goes.
-struct Header {
-    Header(std::string field_name, std::string_view field_value)
-        : name(std::move(field_name)), value(field_value) {}
-    Header(std::string field_name, SecretBytes field_value)
-        : name(std::move(field_name)), value(std::move(field_value)) {}
-    std::string name;
-    SecretBytes value;
-};
-
-struct Request {
-    boost::beast::http::verb method = boost::beast::http::verb::get;
-    Url url;
-    // The client copies header values only into memory it wipes, and never
-    // puts one in an error message. Host, Content-Length, Transfer-Encoding
-    // and Connection are the client's own and refused here; a User-Agent
-    // given here replaces the configured one.
-    std::vector<Header> headers;
-    std::string body;  // sent as-is, with Content-Length
-};
-
-// Bytes that may hold a secret and whose size is known only as they arrive
-// (an answer's body carries a sign-in URL, or echoes the key back). A vector,
-// not a string: its one heap block is wiped on release and when it grows,
-// where a std::string keeps short contents inline, out of its allocator's
-// reach.
-using WipedBytes = std::vector<char, WipingAllocator<char>>;
-
-struct Response {
-    unsigned status = 0;
-    WipedBytes body;
-    std::string retry_after;         // the Retry-After header, "" when absent
-    std::string content_type;        // the Content-Type header, "" when absent
-    bool reused_connection = false;  // served on a pooled connection
-    bool tls_session_resumed = false;
-
-    std::string_view body_text() const { return {body.data(), body.size()}; }
-};
-
-enum class Failure {
-    kConnect,         // name resolution or TCP connect failed: nothing was sent
-    kTls,             // handshake failed: untrusted certificate, wrong host name, protocol
-    kTimeout,         // the deadline passed, in any phase
-    kConnectionLost,  // reset or EOF after the request was (maybe) sent, before a complete answer
-    kProtocol,        // the answer is not valid HTTP
-    kBodyTooLarge,    // the answer's body or header is over its limit
-    kRefused,         // not sent: plain http without opt-in, or a malformed request
-};
-
-const char *to_string(Failure failure);
-
-// A failure to get a complete answer. what() names the origin, the phase and
-// the reason, for logs; it never holds a header value, a body or a target.
-class TransportError : public std::runtime_error {
-  public:
-    TransportError(Failure failure, bool request_sent, const std::string &detail)
-        : std::runtime_error(detail), failure_(failure), request_sent_(request_sent) {}
-    Failure failure() const { return failure_; }
-    // True when some of the request may have reached the server, so that
-    // repeating it could repeat its effect.
-    bool request_sent() const { return request_sent_; }
-
-  private:
-    Failure failure_;
-    bool request_sent_;
-};
-
-// The CA certificates to trust cannot be loaded: the configured CA file
-// (file()) is missing, not a regular file, or holds no PEM certificate, or
-// the system's store cannot be read (file() is empty). what() says which
-// and why, in words for an administrator.
-class TrustStoreError : public std::runtime_error {
-  public:
-    TrustStoreError(std::string file, const std::string &detail)
-        : std::runtime_error(detail), file_(std::move(file)) {}
-    const std::string &file() const { return file_; }
-
-  private:
-    std::string file_;
 };
 
 class Client {

@@ -21,7 +21,7 @@
 #include <limits>
 #include <utility>
 
-#include "plugin/http/client.h"
+#include "plugin/http/errors.h"
 #include "plugin/http/tls_context.h"
 
 namespace wisepay::http {

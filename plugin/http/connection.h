@@ -21,7 +21,8 @@
 #include <thread>
 #include <vector>
 
-#include "plugin/http/client.h"
+#include "plugin/http/errors.h"
+#include "plugin/http/message.h"
 #include "plugin/util/secret.h"
 #include "plugin/util/url.h"
 #include "plugin/util/wiping_memory.h"
@@ -40,11 +41,6 @@ using Clock = std::chrono::steady_clock;
 struct WireRequest {
     SecretBytes bytes;
     bool head = false;  // the answer to HEAD has a length but no body
-};
-
-struct Limits {
-    std::size_t header = 16 * 1024;
-    std::size_t body = 64 * 1024;
 };
 
 // Name resolution bounded by a deadline. The system resolver cannot be

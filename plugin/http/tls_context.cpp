@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <system_error>
 
-#include "plugin/http/client.h"
+#include "plugin/http/errors.h"
 
 namespace wisepay::http {
 namespace {

@@ -54,4 +54,9 @@ Error invalid_argument(std::string code, std::string message) {
     return Error(WISEPAY_E_INVALID_ARGUMENT, std::move(code), std::move(message));
 }
 
+Error internal_error() {
+    return Error(WISEPAY_E_INTERNAL, "internal_error",
+                 "The Wise-Pay plugin hit an unexpected problem.");
+}
+
 }  // namespace wisepay

@@ -51,4 +51,7 @@ const char *status_name(wisepay_status status) noexcept;
 // Shorthand for the most common failure: a host passed something unusable.
 Error invalid_argument(std::string code, std::string message);
 
+// A failure that is a bug in the plugin; the boundary adds a correlation id.
+Error internal_error();
+
 }  // namespace wisepay

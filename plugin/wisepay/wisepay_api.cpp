@@ -11,8 +11,8 @@
 #include "plugin/util/email.h"
 #include "plugin/util/error.h"
 #include "plugin/util/hex.h"
-#include "plugin/version.h"
 #include "plugin/util/wiping_memory.h"
+#include "plugin/version.h"
 
 namespace wisepay {
 namespace {
@@ -211,11 +211,11 @@ bool retryable_status(unsigned status) {
 
 // The client for `config`; a CA file or store that cannot be loaded is the
 // host's config to fix, so it is reported as such, and logged.
-http::Client make_client(const Config &config, const Logger &log) {
+http::Client make_client(const WisePayOptions &options, const Logger &log) {
     try {
-        return http::Client(
-            http::ClientOptions{config.ca_file, config.allow_insecure_http,
-                                std::string("wisepay-deskdirector-plugin/") + kPluginVersion});
+        return http::Client(http::ClientOptions{
+            options.ca_file, options.allow_insecure_http,
+            std::string("wisepay-deskdirector-plugin/") + kPluginVersion, http::Limits{}});
     } catch (const http::TrustStoreError &e) {
         const bool file = !e.file().empty();
         const std::string message =
@@ -229,11 +229,8 @@ http::Client make_client(const Config &config, const Logger &log) {
 
 }  // namespace
 
-WisePayApi::WisePayApi(const Config &config, const Logger &log)
-    : config_(config),
-      log_(log),
-      portal_(config.wisepay_portal),
-      client_(make_client(config, log)) {}
+WisePayApi::WisePayApi(WisePayOptions options, const Logger &log)
+    : options_(std::move(options)), log_(log), client_(make_client(options_, log)) {}
 
 http::Response WisePayApi::call(const http::Request &request, Deadline deadline, const char *what) {
     for (int attempt = 1;; ++attempt) {
@@ -341,8 +338,8 @@ http::Request WisePayApi::request_to(boost::beast::http::verb method, const char
                                      const SecretBytes &api_key) const {
     http::Request request;
     request.method = method;
-    request.url = config_.wisepay_base;
-    request.url.target = config_.wisepay_base.target + path;
+    request.url = options_.base;
+    request.url.target = options_.base.target + path;
     request.headers.reserve(4);
     request.headers.emplace_back("Authorization", bearer(api_key));
     request.headers.emplace_back("Accept", "application/json");
@@ -365,14 +362,27 @@ SsoSession WisePayApi::create_sso_session(const SecretBytes &api_key,
     post.body = json::serialize(body);
 
     const http::Response response = call(post, deadline, "sign-in session");
-    return read_sso_session_answer(response.status, response.body_text(), request.payer_email,
-                                   AnswerRules{portal_, config_.allow_insecure_http, unix_now()});
+    return read_sso_session_answer(
+        response.status, response.body_text(), request.payer_email,
+        AnswerRules{options_.portal, options_.allow_insecure_http, unix_now()});
 }
 
 Merchant WisePayApi::get_merchant(const SecretBytes &api_key, Deadline deadline) {
     http::Request get = request_to(beast_http::verb::get, kMerchantPath, api_key);
     const http::Response response = call(get, deadline, "merchant check");
     return read_merchant_answer(response.status, response.body_text());
+}
+
+Merchant WisePayApi::verify_key(const SecretBytes &api_key, Deadline deadline) {
+    Merchant merchant = get_merchant(api_key, deadline);
+    if (!merchant.integration_enabled) {
+        throw Error(WISEPAY_E_UPSTREAM_DISABLED, "wisepay_integration_disabled",
+                    "The key belongs to " + merchant.name +
+                        ", but the Desk Director integration is switched off in Wise-Pay. "
+                        "Switch it on under Configure > Merchants > Integrations > Desk "
+                        "Director.");
+    }
+    return merchant;
 }
 
 Merchant read_merchant_answer(unsigned status, std::string_view body) {

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string>
 
-#include "plugin/config.h"
 #include "plugin/http/client.h"
+#include "plugin/util/deadline.h"
 #include "plugin/util/logger.h"
 #include "plugin/util/secret.h"
 
@@ -35,7 +35,7 @@ struct Merchant {
     bool integration_enabled = false;
 };
 
-using Deadline = std::chrono::steady_clock::time_point;
+// (Deadline: plugin/util/deadline.h)
 
 // How far ahead a sign-in session's expires_at may be. Sessions are
 // short-lived (docs/wisepay-api.md); one said to last longer than a day is
@@ -56,9 +56,19 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
                                    std::string_view asked_email, const AnswerRules &rules);
 Merchant read_merchant_answer(unsigned status, std::string_view body);
 
+// What the host's config says about reaching Wise-Pay.
+struct WisePayOptions {
+    Url base;                          // wisepay_base_url, without a trailing slash
+    Url portal;                        // where sign-in redirects and registration links must point
+    std::string ca_file;               // empty: the system's CA store
+    bool allow_insecure_http = false;  // plain http: local demos only
+};
+
 class WisePayApi {
   public:
-    WisePayApi(const Config &config, const Logger &log);
+    // No network I/O. Throws Error (WISEPAY_E_CONFIG) when the CA file or
+    // store cannot be loaded.
+    WisePayApi(WisePayOptions options, const Logger &log);
 
     // POST .../sso-sessions, with retries within the deadline. Checks the
     // answer (redirect on the portal, same payer, not expired) and throws
@@ -69,6 +79,12 @@ class WisePayApi {
     // GET .../merchant: whether the key is accepted, and whose it is.
     Merchant get_merchant(const SecretBytes &api_key, Deadline deadline);
 
+    // "Test connection": the key's merchant when Wise-Pay accepts the key and
+    // the Desk Director integration is switched on for it; otherwise throws
+    // Error, WISEPAY_E_UPSTREAM_DISABLED naming the merchant when only the
+    // switch is off.
+    Merchant verify_key(const SecretBytes &api_key, Deadline deadline);
+
     http::Client::PoolStats pool_stats() const { return client_.pool_stats(); }
 
   private:
@@ -77,9 +93,8 @@ class WisePayApi {
                              const SecretBytes &api_key) const;
     http::Response call(const http::Request &request, Deadline deadline, const char *what);
 
-    const Config &config_;
+    const WisePayOptions options_;
     const Logger &log_;
-    Url portal_;
     http::Client client_;
 };
 

@@ -270,6 +270,8 @@ TEST_CASE("stats count calls by outcome") {
     auto doc = parse_object(plugin.stats().json);
     auto calls = doc["calls"].as_object();
     CHECK(calls["get_settings"].as_object()["ok"].to_number<int>() == 2);
+    // create() is counted as itself, not as a read.
+    CHECK(calls["create"].as_object()["ok"].to_number<int>() == 1);
     CHECK(calls["save_settings"].as_object()["validation_failed"].to_number<int>() == 1);
     CHECK(doc["latency_us"].as_object()["get_settings"].as_object()["count"].to_number<int>() == 2);
 }

@@ -1,0 +1,114 @@
+#include "plugin/c_results.h"
+
+#include <openssl/crypto.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "plugin/util/hex.h"
+
+namespace wisepay {
+namespace {
+
+// Strings copied into one block after a fixed header.
+class FlatBlock {
+  public:
+    explicit FlatBlock(std::size_t header_size) : size_(header_size) {}
+    void reserve_string(std::string_view s) { size_ += s.size() + 1; }
+    bool allocate() {
+        block_ = static_cast<char *>(std::calloc(1, size_));
+        return block_ != nullptr;
+    }
+    void start_strings(std::size_t offset) { cursor_ = block_ + offset; }
+    // Copies `s` and its terminating NUL (the block starts zeroed).
+    const char *put(std::string_view s) {
+        char *out = cursor_;
+        std::memcpy(out, s.data(), s.size());
+        cursor_ += s.size() + 1;
+        return out;
+    }
+    char *block() const { return block_; }
+
+  private:
+    std::size_t size_;
+    char *block_ = nullptr;
+    char *cursor_ = nullptr;
+};
+
+}  // namespace
+
+char *copy_string(std::string_view text) {
+    char *out = static_cast<char *>(std::malloc(text.size() + 1));
+    if (out == nullptr) {
+        throw std::bad_alloc();
+    }
+    std::memcpy(out, text.data(), text.size());
+    out[text.size()] = '\0';
+    return out;
+}
+
+wisepay_error *make_error(const Error &e, const std::string &correlation_id) {
+    const auto &fields = e.field_errors();
+    const std::size_t fields_offset = sizeof(wisepay_error);
+    const std::size_t strings_offset = fields_offset + fields.size() * sizeof(wisepay_field_error);
+    FlatBlock flat(strings_offset);
+    flat.reserve_string(e.code());
+    flat.reserve_string(e.message());
+    flat.reserve_string(correlation_id);
+    flat.reserve_string(e.help_url());
+    for (const auto &f : fields) {
+        flat.reserve_string(f.field);
+        flat.reserve_string(f.message);
+    }
+    if (!flat.allocate()) {
+        return nullptr;
+    }
+    auto *error = reinterpret_cast<wisepay_error *>(flat.block());
+    auto *field_errors = reinterpret_cast<wisepay_field_error *>(flat.block() + fields_offset);
+    flat.start_strings(strings_offset);
+    error->struct_size = sizeof(wisepay_error);
+    error->status = e.status();
+    error->code = flat.put(e.code());
+    error->message = flat.put(e.message());
+    error->correlation_id = flat.put(correlation_id);
+    const char *help = flat.put(e.help_url());
+    error->help_url = e.help_url().empty() ? nullptr : help;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        field_errors[i].field = flat.put(fields[i].field);
+        field_errors[i].message = flat.put(fields[i].message);
+    }
+    error->field_error_count = fields.size();
+    error->field_errors = fields.empty() ? nullptr : field_errors;
+    return error;
+}
+
+wisepay_redirect *make_redirect(const SsoSession &session, const std::string &correlation_id) {
+    FlatBlock flat(sizeof(wisepay_redirect));
+    flat.reserve_string(session.redirect_url.view());
+    flat.reserve_string(correlation_id);
+    if (!flat.allocate()) {
+        throw std::bad_alloc();
+    }
+    auto *redirect = reinterpret_cast<wisepay_redirect *>(flat.block());
+    flat.start_strings(sizeof(wisepay_redirect));
+    redirect->struct_size = sizeof(wisepay_redirect);
+    redirect->url = flat.put(session.redirect_url.view());
+    redirect->expires_at_unix = session.expires_at;
+    redirect->open_in_new_tab = 1;
+    redirect->correlation_id = flat.put(correlation_id);
+    return redirect;
+}
+
+void free_redirect(wisepay_redirect *redirect) {
+    if (redirect != nullptr && redirect->url != nullptr) {
+        OPENSSL_cleanse(const_cast<char *>(redirect->url), std::strlen(redirect->url));
+    }
+    std::free(redirect);
+}
+
+std::string new_correlation_id() {
+    return random_hex(8).value_or("unavailable");
+}
+
+}  // namespace wisepay

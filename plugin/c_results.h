@@ -1,0 +1,30 @@
+// What the C boundary hands to the host: plain C objects built from the
+// plugin's results, each in one malloc'd block so that the host releases it
+// with one free function of the table and no C++ type leaks out.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "abi/wisepay_plugin.h"
+#include "plugin/util/error.h"
+#include "plugin/wisepay/wisepay_api.h"
+
+namespace wisepay {
+
+// A NUL-terminated copy for free_string(). Throws std::bad_alloc.
+char *copy_string(std::string_view text);
+
+// The error object for free_error(), or nullptr when memory is exhausted.
+wisepay_error *make_error(const Error &error, const std::string &correlation_id);
+
+// The redirect for free_redirect(), which wipes the URL (a credential).
+// Throws std::bad_alloc.
+wisepay_redirect *make_redirect(const SsoSession &session, const std::string &correlation_id);
+void free_redirect(wisepay_redirect *redirect);
+
+// A short random id that support can find in the log ("unavailable" when
+// the system cannot give random bytes).
+std::string new_correlation_id();
+
+}  // namespace wisepay
