@@ -2,6 +2,7 @@
 
 #include "plugin/crypto/master_key.h"
 #include "plugin/util/error.h"
+#include "plugin/version.h"
 
 namespace wisepay {
 namespace {
@@ -30,7 +31,8 @@ Plugin::Plugin(const Logger &log, std::string_view config_json)
       store_(open_store(log_, config_)),
       settings_(*store_, master_key_, log_, config_.deadline),
       wisepay_(WisePayOptions{config_.wisepay_base, config_.wisepay_portal, config_.ca_file,
-                              config_.allow_insecure_http},
+                              config_.allow_insecure_http,
+                              std::string("wisepay-deskdirector-plugin/") + kPluginVersion},
                log_),
       invoice_links_(settings_, wisepay_, config_.deadline) {
     for (const std::string &note : store_->opening_notes())

@@ -12,7 +12,6 @@
 #include "plugin/util/error.h"
 #include "plugin/util/hex.h"
 #include "plugin/util/wiping_memory.h"
-#include "plugin/version.h"
 
 namespace wisepay {
 namespace {
@@ -209,13 +208,12 @@ bool retryable_status(unsigned status) {
     return status == 429 || status == 502 || status == 503 || status == 504;
 }
 
-// The client for `config`; a CA file or store that cannot be loaded is the
+// The client for `options`; a CA file or store that cannot be loaded is the
 // host's config to fix, so it is reported as such, and logged.
 http::Client make_client(const WisePayOptions &options, const Logger &log) {
     try {
-        return http::Client(http::ClientOptions{
-            options.ca_file, options.allow_insecure_http,
-            std::string("wisepay-deskdirector-plugin/") + kPluginVersion, http::Limits{}});
+        return http::Client(http::ClientOptions{options.ca_file, options.allow_insecure_http,
+                                                options.user_agent, http::Limits{}});
     } catch (const http::TrustStoreError &e) {
         const bool file = !e.file().empty();
         const std::string message =

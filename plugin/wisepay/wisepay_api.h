@@ -62,6 +62,7 @@ struct WisePayOptions {
     Url portal;                        // where sign-in redirects and registration links must point
     std::string ca_file;               // empty: the system's CA store
     bool allow_insecure_http = false;  // plain http: local demos only
+    std::string user_agent;            // sent with every request
 };
 
 class WisePayApi {
