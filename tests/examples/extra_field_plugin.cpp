@@ -4,7 +4,6 @@
 #include <dlfcn.h>
 
 #include <boost/json.hpp>
-#include <boost/json/src.hpp>
 #include <cstring>
 #include <map>
 #include <mutex>

@@ -1,2 +1,0 @@
-// Boost.JSON for the tests, compiled once here (header-only form).
-#include <boost/json/src.hpp>
