@@ -147,11 +147,11 @@ typedef struct wisepay_field_error {
 } wisepay_field_error;
 
 typedef struct wisepay_error {
-    uint32_t struct_size;      /* sizeof(wisepay_error) as the plugin built it */
-    wisepay_status status;     /* same as the status the call returned */
-    const char *code;          /* stable snake_case id, e.g. "payer_not_found" */
-    const char *message;       /* for the admin or end user; never holds a secret */
-    size_t field_error_count;  /* 0 unless status == WISEPAY_E_VALIDATION */
+    uint32_t struct_size;     /* sizeof(wisepay_error) as the plugin built it */
+    wisepay_status status;    /* same as the status the call returned */
+    const char *code;         /* stable snake_case id, e.g. "payer_not_found" */
+    const char *message;      /* for the admin or end user; never holds a secret */
+    size_t field_error_count; /* 0 unless status == WISEPAY_E_VALIDATION */
     const wisepay_field_error *field_errors;
     const char *correlation_id; /* id to quote to support; "" when none */
     const char *help_url;       /* e.g. the payer registration link; NULL when none */
@@ -263,8 +263,8 @@ typedef struct wisepay_test_request {
 typedef struct wisepay_instance wisepay_instance; /* opaque */
 
 typedef struct wisepay_plugin_api {
-    uint32_t struct_size; /* sizeof(wisepay_plugin_api) as the plugin built it */
-    uint32_t abi_version; /* WISEPAY_ABI_VERSION the plugin implements */
+    uint32_t struct_size;       /* sizeof(wisepay_plugin_api) as the plugin built it */
+    uint32_t abi_version;       /* WISEPAY_ABI_VERSION the plugin implements */
     const char *plugin_id;      /* "com.wisepay.deskdirector" */
     const char *plugin_version; /* semantic version, e.g. "0.1.0" */
 
@@ -294,9 +294,8 @@ typedef struct wisepay_plugin_api {
      * set to NULL and nothing is left open.
      * Thread-safety: may be called from any thread; not concurrently with
      * destroy() of the same instance. */
-    wisepay_status (*create)(const wisepay_host *host, const char *config_json,
-                             size_t config_len, wisepay_instance **out_instance,
-                             wisepay_error **out_error);
+    wisepay_status (*create)(const wisepay_host *host, const char *config_json, size_t config_len,
+                             wisepay_instance **out_instance, wisepay_error **out_error);
 
     /* Destroys an instance and everything it holds. NULL is a no-op. The
      * plugin never calls the host after destroy() returns.
@@ -311,8 +310,8 @@ typedef struct wisepay_plugin_api {
      *           "actions": [{id, label, ...}]}}
      * *out_json is released with free_string(); *out_len (may be NULL)
      * receives its length. Thread-safety: safe from any thread. */
-    wisepay_status (*get_page_schema)(wisepay_instance *instance, char **out_json,
-                                      size_t *out_len, wisepay_error **out_error);
+    wisepay_status (*get_page_schema)(wisepay_instance *instance, char **out_json, size_t *out_len,
+                                      wisepay_error **out_error);
 
     /* Returns a tenant's settings as NUL-terminated JSON:
      *   {"tenant_id", "version", "enabled",
@@ -332,8 +331,7 @@ typedef struct wisepay_plugin_api {
      * get_settings returns. Thread-safety: safe from any thread; concurrent
      * saves of one tenant are serialised and all but the first with a given
      * expected_version get WISEPAY_E_CONFLICT. */
-    wisepay_status (*save_settings)(wisepay_instance *instance,
-                                    const wisepay_save_request *request,
+    wisepay_status (*save_settings)(wisepay_instance *instance, const wisepay_save_request *request,
                                     char **out_json, wisepay_error **out_error);
 
     /* "Test connection": checks request->api_key (a key typed but not yet
@@ -346,8 +344,8 @@ typedef struct wisepay_plugin_api {
      * the merchant), WISEPAY_E_UNAVAILABLE, WISEPAY_E_UPSTREAM_INVALID.
      * Blocks for at most the deadline. Thread-safety: safe from any thread. */
     wisepay_status (*test_connection)(wisepay_instance *instance,
-                                      const wisepay_test_request *request,
-                                      char **out_json, wisepay_error **out_error);
+                                      const wisepay_test_request *request, char **out_json,
+                                      wisepay_error **out_error);
 
     /* The invoice link: asks Wise-Pay for a single-use sign-in URL for the
      * payer whose email equals request->user_email (surrounding white space
@@ -372,8 +370,7 @@ typedef struct wisepay_plugin_api {
      * Thread-safety: safe from any thread; many clicks run in parallel. */
     wisepay_status (*open_invoice)(wisepay_instance *instance,
                                    const wisepay_invoice_request *request,
-                                   wisepay_redirect **out_redirect,
-                                   wisepay_error **out_error);
+                                   wisepay_redirect **out_redirect, wisepay_error **out_error);
 
     /* Returns counters as NUL-terminated JSON:
      *   {"calls": {name: {outcome: count}}, "latency_us": {name: {p50, p90,

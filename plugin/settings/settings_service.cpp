@@ -2,8 +2,8 @@
 
 #include <boost/json.hpp>
 
-#include "plugin/util/error.h"
 #include "plugin/settings/settings_input.h"
+#include "plugin/util/error.h"
 
 namespace wisepay {
 namespace {

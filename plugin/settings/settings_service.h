@@ -9,9 +9,9 @@
 #include <memory>
 #include <string>
 
+#include "plugin/crypto/secret_box.h"
 #include "plugin/util/error.h"
 #include "plugin/util/logger.h"
-#include "plugin/crypto/secret_box.h"
 #include "storage/settings_store.h"
 
 namespace wisepay {

@@ -45,7 +45,8 @@ int host_example(wisepay_plugin_entry_fn entry) {
     wisepay_host host;
     memset(&host, 0, sizeof host);
     host.struct_size = sizeof host;
-    if (api == NULL) return 1;
+    if (api == NULL)
+        return 1;
     if (api->create(&host, "{}", 2, &instance, &error) != WISEPAY_OK) {
         api->free_error(error);
         return 1;

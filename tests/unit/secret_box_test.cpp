@@ -3,9 +3,9 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "plugin/util/error.h"
 #include "plugin/crypto/master_key.h"
 #include "plugin/crypto/secret_box.h"
+#include "plugin/util/error.h"
 #include "tests/support/temp_dir.h"
 
 #include <sys/stat.h>

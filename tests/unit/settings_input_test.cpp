@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "plugin/util/error.h"
 #include "plugin/settings/settings_input.h"
+#include "plugin/util/error.h"
 
 using namespace wisepay;
 

@@ -6,8 +6,8 @@
 #include <thread>
 #include <vector>
 
-#include "plugin/util/error.h"
 #include "plugin/settings/settings_service.h"
+#include "plugin/util/error.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "tests/support/temp_dir.h"
 
