@@ -137,7 +137,7 @@ typedef enum wisepay_status {
 } wisepay_status;
 
 /* ------------------------------------------------------------------------ */
-/* Error object (libgit2 style): stable code, human message, field errors.  */
+/* Error object: stable code, a message for its reader, field errors.     */
 /* ------------------------------------------------------------------------ */
 
 /* One validation problem, shown by the host beside the field it names. */

@@ -1,6 +1,9 @@
-// The plugin's one error type. Thrown inside the plugin, turned into a
-// wisepay_error at the C boundary. Messages are written for the admin or end
-// user who will read them and never carry a secret.
+// The error a call reports to the host: a status, a stable code, a message
+// for the admin or end user who reads it (never a secret), and per-field
+// errors for the settings form. Thrown inside the plugin, turned into a
+// wisepay_error at the C boundary. Lower layers have failures of their own
+// (storage::StorageError, http::TransportError) that the layer using them
+// turns into one of these.
 #pragma once
 
 #include <exception>
