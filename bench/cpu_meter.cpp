@@ -34,6 +34,15 @@ double thread_cpu_us() {
     return to_us(usage);
 }
 
+CpuSplit thread_cpu_split() {
+    rusage usage{};
+    ::getrusage(RUSAGE_THREAD, &usage);
+    return {static_cast<double>(usage.ru_utime.tv_sec) * 1e6 +
+                static_cast<double>(usage.ru_utime.tv_usec),
+            static_cast<double>(usage.ru_stime.tv_sec) * 1e6 +
+                static_cast<double>(usage.ru_stime.tv_usec)};
+}
+
 double process_cpu_us() {
     rusage usage{};
     ::getrusage(RUSAGE_SELF, &usage);

@@ -13,6 +13,15 @@ namespace wisepay::bench {
 
 // CPU time the calling thread has used so far, in microseconds.
 double thread_cpu_us();
+
+// The same, split into user and system (kernel) time. The total is exact;
+// the kernel splits it by sampling at each tick, so the split is only
+// meaningful over many milliseconds.
+struct CpuSplit {
+    double user_us = 0;
+    double system_us = 0;
+};
+CpuSplit thread_cpu_split();
 // CPU time the whole process has used so far, in microseconds.
 double process_cpu_us();
 

@@ -127,6 +127,12 @@ void warm_section(Report &report, const Options &options, std::vector<Contender>
                 fmt_spread_us(cpu[kRaw]), fmt_spread_x(findings.cpu_vs_curl),
                 fmt_spread_x(findings.cpu_vs_raw)});
 
+    PerKind kernel_share{};
+    for (std::size_t k = 0; k < kKinds.size(); ++k)
+        kernel_share[k] = p[k].total_us > 0 ? p[k].system_us / p[k].total_us : 0;
+    report.row({"of which in the kernel (all rounds; tick-sampled)", fmt_percent(kernel_share[0]),
+                fmt_percent(kernel_share[1]), fmt_percent(kernel_share[2]), "", ""});
+
     if (callgrind.not_run.empty()) {
         PerKind mean{};
         std::array<std::string, 3> each;

@@ -31,7 +31,7 @@ WarmResult run_warm_rounds(const std::vector<Contender> &contenders, const WarmP
             WarmFigures &figures = result.per_client[index];
             // The clock reads per click cost every client the same few tens
             // of nanoseconds of CPU time.
-            const double cpu_start = thread_cpu_us();
+            const CpuSplit cpu_start = thread_cpu_split();
             const std::uint64_t instructions_start = counter.read();
             for (int i = 0; i < plan.clicks; ++i) {
                 const auto start = Clock::now();
@@ -39,8 +39,12 @@ WarmResult run_warm_rounds(const std::vector<Contender> &contenders, const WarmP
                 figures.latency_us.add(
                     std::chrono::duration<double, std::micro>(Clock::now() - start).count());
             }
-            const double cpu = thread_cpu_us() - cpu_start;
+            const CpuSplit cpu_end = thread_cpu_split();
+            const double system = cpu_end.system_us - cpu_start.system_us;
+            const double cpu = cpu_end.user_us - cpu_start.user_us + system;
             result.thread_cpu_us += cpu;
+            figures.system_us += system;
+            figures.total_us += cpu;
             figures.cpu_us.push_back(cpu / plan.clicks);
             if (counter.supported()) {
                 figures.instructions.push_back(

@@ -31,6 +31,8 @@ struct WarmFigures {
     std::vector<double> cpu_us;        // per round: CPU time per click
     std::vector<double> instructions;  // per round: instructions per click (counters only)
     Samples latency_us;                // every measured click
+    double system_us = 0;              // kernel time over all rounds (tick-sampled)
+    double total_us = 0;               // CPU time over all rounds
 };
 
 struct WarmResult {
