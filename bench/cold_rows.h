@@ -4,8 +4,8 @@
 //     handle, a new OpenSSL context) and its first click, which opens a new
 //     connection with a full TLS handshake;
 //   - a reconnect: a long-lived client whose kept connection the server has
-//     just closed, as an idle timeout closes it; the click notices, opens a
-//     new connection and resumes its TLS session.
+//     just closed, as a server dropping idle connections closes it; the
+//     click notices, opens a new connection and resumes its TLS session.
 #pragma once
 
 #include <functional>

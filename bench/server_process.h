@@ -46,8 +46,9 @@ class ServerProcess {
     // The entry whose User-Agent starts with `prefix` (empty when none).
     ClientTls client(const std::string &prefix);
 
-    // Closes every idle connection, as an idle timeout would; returns when
-    // they are closed, with how many.
+    // Closes every idle connection (TCP close, no TLS close_notify; see
+    // bench/server/tls_server.h), as a server dropping idle connections
+    // would; returns when they are closed, with how many.
     int close_idle();
 
   private:

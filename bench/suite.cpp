@@ -300,9 +300,10 @@ void cold_section(Report &report, const Options &options, Fixture &fixture,
         "connection with a full TLS handshake; " +
         fmt_count(counts.cold_samples) +
         " samples per client, destroying the client is not timed. Reconnect: a long-lived "
-        "client whose kept connection the server has just closed, as an idle timeout would "
-        "(the plugin's own idle timeout is 60 s and the C ABI cannot shorten it); its click "
-        "notices, connects again and resumes the TLS session; " +
+        "client whose kept connection the server has just closed (TCP close, no close_notify), "
+        "as a server dropping idle connections would (the plugin's own idle timeout is 60 s and "
+        "the C ABI cannot shorten it); its click notices, connects again and resumes the TLS "
+        "session; " +
         fmt_count(counts.reconnect_samples) + " samples per client. CPU is the clicking thread's.");
     report.table(client_columns("measure"));
     const auto figure_row = [&](const std::string &what, std::vector<ColdFigures> &figures,

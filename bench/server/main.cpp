@@ -13,8 +13,9 @@
 //   clients     -> per User-Agent "client\t<ua>\t<tls version>\t<cipher>\t
 //                  <full handshakes>\t<resumed handshakes>\t<requests>",
 //                  then "end"
-//   close-idle  -> closes every idle connection, as an idle timeout would:
-//                  "closed <n>"
+//   close-idle  -> closes every idle connection (a TCP close, no TLS
+//                  close_notify), as a server dropping idle connections
+//                  would: "closed <n>"
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>

@@ -310,10 +310,8 @@ int TlsServer::close_idle() {
         if (c->handshaken && c->in.empty() && c->out_sent == c->out.size())
             idle.push_back(c.get());
     }
-    for (Connection *c : idle) {
-        SSL_shutdown(c->ssl);  // close_notify; the socket is non-blocking
+    for (Connection *c : idle)
         close(*c);
-    }
     return static_cast<int>(idle.size());
 }
 

@@ -48,8 +48,14 @@ class TlsServer {
     void run(Answers &answers, int control_fd,
              const std::function<void(std::string_view)> &on_command);
 
-    // Closes every connection that is idle (between requests) as a server's
-    // idle timeout would: close_notify, then close. Returns how many.
+    // Closes every connection that is idle (between requests), as a server
+    // dropping idle connections would, and returns how many. The close is a
+    // plain TCP close without a TLS close_notify: libcurl 7.88 takes a
+    // connection with a close_notify waiting for a live one (its check
+    // peeks one byte), sends on it and retries on a new connection, and it
+    // counts such retries over the handle's whole life, failing the sixth.
+    // On end of file alone, every client sees before reuse that the
+    // connection is gone.
     int close_idle();
 
     const std::map<std::string, ClientTls, std::less<>> &clients() const { return clients_; }
