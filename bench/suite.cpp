@@ -1,5 +1,6 @@
 #include "bench/suite.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <memory>
@@ -174,9 +175,9 @@ void warm_section(Report &report, const Options &options, std::vector<Contender>
     report.row(ratio_row("latency p50", p50, fmt_us));
     report.row(ratio_row("latency p99", p99, fmt_us));
     report.paragraph(
-        "CPU time of the whole process over the rounds: " + fmt_us(result.process_cpu_us) +
-        "; of the clicking thread: " + fmt_us(result.thread_cpu_us) +
-        " (the difference is work the per-click figures would miss).");
+        "CPU time of the whole process over the rounds: " + fmt_count(result.process_cpu_us) +
+        " us; of the clicking thread: " + fmt_count(result.thread_cpu_us) +
+        " us (the difference is work the per-click figures would miss).");
 
     if (contenders.size() > kKinds.size()) {
         const std::size_t pg = kKinds.size();
