@@ -43,8 +43,8 @@ void pin_calling_thread(int cpu) {
 
 std::string describe(const CpuPlan &plan) {
     if (plan.clients < 0)
-        return "not pinned (" + std::to_string(plan.available) + " CPU available)";
-    return "clients on CPU " + std::to_string(plan.clients) + ", servers on CPU " +
+        return "Not pinned (" + std::to_string(plan.available) + " CPU available)";
+    return "Clients on CPU " + std::to_string(plan.clients) + ", servers on CPU " +
            std::to_string(plan.servers) + " (" + std::to_string(plan.available) +
            " CPUs available)";
 }
