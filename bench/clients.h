@@ -1,79 +1,59 @@
-// The three ways the benchmark sends the same invoice click to the fake
-// Wise-Pay: the plugin through dlopen and its C ABI, libcurl reusing one easy
-// handle (the peer), and a bare TLS client that writes pre-built bytes on one
-// kept-alive connection and does nothing else (the limit: the server's own
-// time plus loopback).
+// The clients the benchmark compares. Each sends the same invoice click to
+// the benchmark server (POST sso-sessions of docs/wisepay-api.md with the
+// plugin's headers, a JSON body built per click and a fresh random
+// Idempotency-Key) over a kept-alive TLS connection, and checks the answer
+// by the plugin's own rules before the click counts:
+//   - plugin:      the plugin through dlopen and its C ABI (plugin_client.h);
+//   - libcurl:     one easy handle, HTTP/1.1, the answer parsed with
+//                  Boost.JSON as the plugin parses it;
+//   - raw OpenSSL: a blocking socket, OpenSSL and hand-written HTTP framing,
+//                  no Asio and no Beast: the limit a lean client can reach.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
-#include "abi/wisepay_plugin.h"
-
 namespace wisepay::bench {
 
-// What every client needs to know about the server and the click.
+// Where the clients send their clicks, and what they send.
 struct Target {
-    std::string base_url;  // https://127.0.0.1:<port>
-    std::string host;      // 127.0.0.1
-    unsigned short port = 0;
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0;
     std::string ca_file;
     std::string api_key;
     std::string payer_email;
+
+    // "https://127.0.0.1:<port>": Wise-Pay's base URL, and the portal origin
+    // that sign-in redirects must point at.
+    std::string origin() const { return "https://" + host + ":" + std::to_string(port); }
 };
 
-// The body the plugin sends for invoice "inv_1" / "INV-1".
-std::string click_body(const Target &target);
-
-// The plugin, loaded once per process.
-const wisepay_plugin_api &plugin_api();
-
-// One plugin instance with the key saved and enabled for tenant "acme".
-class PluginClient {
+class Client {
   public:
-    PluginClient(const Target &target, const std::string &database_path);
-    ~PluginClient();
-    PluginClient(const PluginClient &) = delete;
-    PluginClient &operator=(const PluginClient &) = delete;
-
-    // One invoice click; aborts the benchmark on any failure.
-    void click();
-    wisepay_instance *raw() const { return instance_; }
-
-  private:
-    const Target &target_;
-    wisepay_instance *instance_ = nullptr;
+    virtual ~Client() = default;
+    // One invoice click, its answer checked. Any failure ends the benchmark
+    // with a message: a number measured on failing clicks means nothing.
+    virtual void click() = 0;
 };
 
-// libcurl with one easy handle, kept alive between clicks.
-class CurlClient {
-  public:
-    explicit CurlClient(const Target &target);
-    ~CurlClient();
-    CurlClient(const CurlClient &) = delete;
-    CurlClient &operator=(const CurlClient &) = delete;
-    void click();
+enum class ClientKind { kPlugin, kCurl, kRaw };
 
-  private:
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
-};
+// "plugin", "libcurl", "raw OpenSSL".
+const char *name_of(ClientKind kind);
+// "plugin", "libcurl", "raw": how the command line names it.
+const char *cli_name_of(ClientKind kind);
+// The kind the command line names; false when none.
+bool parse_client_kind(const std::string &name, ClientKind &out);
+// The User-Agent each sends, as the server reports it per client; the
+// plugin's ends in its version, so this is a prefix.
+const char *user_agent_prefix_of(ClientKind kind);
 
-// A bare TLS connection writing one pre-serialised request per click.
-class LimitClient {
-  public:
-    explicit LimitClient(const Target &target);
-    ~LimitClient();
-    LimitClient(const LimitClient &) = delete;
-    LimitClient &operator=(const LimitClient &) = delete;
-    void click();
-
-  private:
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
-};
-
-// Global set-up libcurl needs once per process.
+// libcurl's once-per-process set-up; call before any thread starts.
 void init_curl();
+std::string curl_description();  // "libcurl 7.88.1 (OpenSSL/3.0.19)"
+
+std::unique_ptr<Client> make_curl_client(const Target &target);
+std::unique_ptr<Client> make_raw_client(const Target &target);
 
 }  // namespace wisepay::bench

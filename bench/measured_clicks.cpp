@@ -1,0 +1,7 @@
+#include "bench/measured_clicks.h"
+
+extern "C" __attribute__((noinline)) void wisepay_bench_measured_clicks(
+    wisepay::bench::Client *client, int clicks) {
+    for (int i = 0; i < clicks; ++i)
+        client->click();
+}

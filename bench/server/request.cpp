@@ -1,0 +1,94 @@
+#include "bench/server/request.h"
+
+namespace wisepay::bench::server {
+namespace {
+
+constexpr std::size_t kMaxHeader = 16 * 1024;
+constexpr std::size_t kMaxBody = 64 * 1024;
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const char x = (a[i] >= 'A' && a[i] <= 'Z') ? char(a[i] - 'A' + 'a') : a[i];
+        if (x != b[i])  // `b` is always written in lower case
+            return false;
+    }
+    return true;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
+bool parse_length(std::string_view digits, std::size_t &out) {
+    if (digits.empty() || digits.size() > 9)
+        return false;
+    std::size_t value = 0;
+    for (const char c : digits) {
+        if (c < '0' || c > '9')
+            return false;
+        value = value * 10 + static_cast<std::size_t>(c - '0');
+    }
+    out = value;
+    return true;
+}
+
+}  // namespace
+
+Parse parse_request(std::string_view bytes, Request &out) {
+    const std::size_t header_end = bytes.find("\r\n\r\n");
+    if (header_end == std::string_view::npos)
+        return bytes.size() > kMaxHeader ? Parse::kMalformed : Parse::kIncomplete;
+    if (header_end > kMaxHeader)
+        return Parse::kMalformed;
+
+    std::string_view head = bytes.substr(0, header_end + 2);  // each line ends in CRLF
+    std::size_t eol = head.find("\r\n");
+    const std::string_view request_line = head.substr(0, eol);
+    head.remove_prefix(eol + 2);
+    const std::size_t sp1 = request_line.find(' ');
+    const std::size_t sp2 = request_line.rfind(' ');
+    if (sp1 == std::string_view::npos || sp2 == sp1 || request_line.substr(sp2 + 1) != "HTTP/1.1") {
+        return Parse::kMalformed;
+    }
+    out = Request{};
+    out.method = request_line.substr(0, sp1);
+    out.target = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
+
+    std::size_t length = 0;
+    while (!head.empty()) {
+        eol = head.find("\r\n");
+        const std::string_view line = head.substr(0, eol);
+        head.remove_prefix(eol + 2);
+        const std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos || colon == 0)
+            return Parse::kMalformed;
+        const std::string_view name = line.substr(0, colon);
+        const std::string_view value = trim(line.substr(colon + 1));
+        if (iequals(name, "content-length")) {
+            if (!parse_length(value, length) || length > kMaxBody)
+                return Parse::kMalformed;
+        } else if (iequals(name, "authorization")) {
+            out.authorization = value;
+        } else if (iequals(name, "user-agent")) {
+            out.user_agent = value;
+        } else if (iequals(name, "connection")) {
+            out.close = iequals(value, "close");
+        } else if (iequals(name, "transfer-encoding") || iequals(name, "expect")) {
+            return Parse::kMalformed;
+        }
+    }
+    const std::size_t body_at = header_end + 4;
+    if (bytes.size() < body_at + length)
+        return Parse::kIncomplete;
+    out.body = bytes.substr(body_at, length);
+    out.size = body_at + length;
+    return Parse::kComplete;
+}
+
+}  // namespace wisepay::bench::server
