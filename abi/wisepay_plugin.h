@@ -199,7 +199,30 @@ typedef struct wisepay_host {
      * WISEPAY_E_INVALID_ARGUMENT. May be NULL for hosts that fetch the page
      * with get_page_schema() instead. */
     wisepay_status (*register_page)(void *host_data, const wisepay_page *page);
+
+    /* --- Appended after 0.1.0: read only when struct_size covers it. --- */
+
+    /* Hands over a master key that the config names with
+     * {"source": "host", "name": "<name>"} (in "master_key" or in
+     * "master_keys"), so that the host can fetch it from its own secret
+     * store (Vault, a cloud KMS, systemd credentials). Write the key's 32
+     * bytes to out_key (room for key_capacity bytes), set *out_key_len to
+     * the number written and return WISEPAY_OK. Any other status, a length
+     * other than 32, or NULL here while the config names such a key makes
+     * create() fail with WISEPAY_E_CONFIG naming the key. out_key is the
+     * plugin's buffer, valid only during the call; the plugin wipes its copy
+     * of the key when it no longer needs it (the host wipes its own).
+     * Called only from create(), on the creating thread. May be NULL. */
+    wisepay_status (*get_master_key)(void *host_data, const char *name, unsigned char *out_key,
+                                     size_t key_capacity, size_t *out_key_len);
 } wisepay_host;
+
+/* Every struct a host fills has an *_INIT macro (libgit2's habit): it sets
+ * struct_size and leaves every other field zero, so a host written for this
+ * header keeps compiling, and keeps meaning the same, when fields are
+ * appended:  wisepay_host host = WISEPAY_HOST_INIT; */
+#define WISEPAY_HOST_INIT \
+    { sizeof(wisepay_host), 0, 0, 0, 0 }
 
 /* ------------------------------------------------------------------------ */
 /* Requests and results.                                                    */
@@ -223,6 +246,9 @@ typedef struct wisepay_save_request {
     size_t settings_json_len;
 } wisepay_save_request;
 
+#define WISEPAY_SAVE_REQUEST_INIT \
+    { sizeof(wisepay_save_request), 0, 0, 0, 0, 0 }
+
 /* One click on an invoice link by a logged-in portal user. */
 typedef struct wisepay_invoice_request {
     uint32_t struct_size;
@@ -233,6 +259,9 @@ typedef struct wisepay_invoice_request {
     const char *return_url;     /* where Wise-Pay sends the user back; may be NULL */
     uint32_t deadline_ms;       /* 0: the config's default deadline */
 } wisepay_invoice_request;
+
+#define WISEPAY_INVOICE_REQUEST_INIT \
+    { sizeof(wisepay_invoice_request), 0, 0, 0, 0, 0, 0 }
 
 /* Where to send the user's browser. */
 typedef struct wisepay_redirect {
@@ -255,6 +284,9 @@ typedef struct wisepay_test_request {
     size_t api_key_len;
     uint32_t deadline_ms; /* 0: the config's default deadline */
 } wisepay_test_request;
+
+#define WISEPAY_TEST_REQUEST_INIT \
+    { sizeof(wisepay_test_request), 0, 0, 0, 0 }
 
 /* ------------------------------------------------------------------------ */
 /* The function table.                                                      */
@@ -398,6 +430,206 @@ typedef struct wisepay_plugin_api {
 typedef const wisepay_plugin_api *(*wisepay_plugin_entry_fn)(uint32_t host_abi_version);
 
 WISEPAY_EXPORT const wisepay_plugin_api *wisepay_plugin_entry(uint32_t host_abi_version);
+
+/* ======================================================================== */
+/* Extensions, reached through get_extension(id).                           */
+/* ======================================================================== */
+/*
+ * An extension id is "wisepay.<name>/<n>": <name> in lower case with
+ * hyphens, <n> the version of the table's layout, from 1. A table only ever
+ * grows by appending functions (its first field, struct_size, says how far
+ * it goes); a change of any function's meaning is a new <n>, and the plugin
+ * keeps answering the old id for as long as it supports it. get_extension
+ * returns NULL for an id it does not know, so a host checks before use:
+ *
+ *   const wisepay_settings_view_api *view =
+ *       api->get_extension(WISEPAY_EXT_SETTINGS_VIEW);
+ *   if (view != NULL) { ... }
+ *
+ * Every extension call follows the conventions of the table above (status,
+ * error objects, outputs reset on entry and owned by the plugin, no
+ * exception or abort crosses, safe from many threads at once unless said
+ * otherwise, calls on an instance from a forked child refused).
+ */
+
+/* ------------------------------------------------------------------------ */
+/* "wisepay.settings-view/1": a tenant's settings as typed fields.          */
+/* ------------------------------------------------------------------------ */
+
+#define WISEPAY_EXT_SETTINGS_VIEW "wisepay.settings-view/1"
+
+/* What an admin must act on, kept by the plugin per tenant and shared by
+ * every instance on the same database. A successful click or a newly saved
+ * key clears it. */
+typedef enum wisepay_health {
+    WISEPAY_HEALTH_OK = 0,                /* nothing to act on */
+    WISEPAY_HEALTH_KEY_REJECTED = 1,      /* Wise-Pay rejects the saved key */
+    WISEPAY_HEALTH_UPSTREAM_DISABLED = 2, /* Desk Director is off in Wise-Pay */
+    WISEPAY_HEALTH_UNREACHABLE = 3        /* the last clicks could not reach Wise-Pay */
+} wisepay_health;
+
+typedef struct wisepay_settings_view {
+    uint32_t struct_size;    /* sizeof(wisepay_settings_view) as the plugin built it */
+    int64_t version;         /* 0: the tenant never saved */
+    int enabled;             /* 1: Enabled is ticked */
+    int api_key_set;         /* 1: a key is saved */
+    char api_key_last4[8];   /* its last four characters, NUL-terminated; "" when none */
+    int64_t updated_at_unix; /* seconds since the epoch, UTC; 0 when never saved */
+    const char *updated_by;  /* who saved last; "" when never saved */
+    wisepay_health health;
+    int64_t health_since_unix; /* when the problem began; 0 when healthy */
+    int64_t last_success_unix; /* the last click known to have worked; 0 when none */
+    /* For the admin: what is wrong and what to do, e.g. "Wise-Pay rejects
+     * the saved API key. Copy the key again from Wise-Pay (Configure >
+     * Merchants > Integrations > Desk Director > Display) and save it.";
+     * "" when healthy. Never for portal users. */
+    const char *health_message;
+    /* 1 when an invoice link can work now (Enabled, a key saved, and Wise-Pay
+     * has not rejected the key or switched the integration off): a host
+     * shows invoice links only then, without any network call. */
+    int link_available;
+} wisepay_settings_view;
+
+typedef struct wisepay_settings_view_api {
+    uint32_t struct_size; /* sizeof(wisepay_settings_view_api) as the plugin built it */
+
+    /* The tenant's settings and health, as get_settings sees them (every
+     * save committed before the call). *out_view is released with
+     * free_view(). Thread-safety: safe from any thread. */
+    wisepay_status (*get)(wisepay_instance *instance, const char *tenant_id,
+                          wisepay_settings_view **out_view, wisepay_error **out_error);
+
+    /* Releases a view. NULL is a no-op. Thread-safety: safe from any thread. */
+    void (*free_view)(wisepay_settings_view *view);
+} wisepay_settings_view_api;
+
+/* ------------------------------------------------------------------------ */
+/* "wisepay.audit/1": the audit trail of a tenant's saves.                  */
+/* ------------------------------------------------------------------------ */
+
+#define WISEPAY_EXT_AUDIT "wisepay.audit/1"
+
+typedef struct wisepay_audit_request {
+    uint32_t struct_size;
+    const char *tenant_id;
+    uint32_t limit;    /* entries per page, 1-100; 0: 20 */
+    int64_t before_id; /* 0: the newest page; else next_before_id of the last page */
+} wisepay_audit_request;
+
+#define WISEPAY_AUDIT_REQUEST_INIT \
+    { sizeof(wisepay_audit_request), 0, 0, 0 }
+
+typedef struct wisepay_audit_entry {
+    int64_t id;               /* increases with every entry of the database */
+    int64_t version;          /* the settings version the change made */
+    const char *actor;        /* who made it */
+    int64_t at_unix;          /* when, seconds since the epoch, UTC */
+    const char *summary;      /* in words, e.g. "Enabled turned on; API key replaced" */
+    const char *changes_json; /* the same as JSON: {"enabled":{"from":false,"to":true},
+                                 "api_key":"set"|"replaced"|"removed"|"re-sealed"} */
+} wisepay_audit_entry;
+
+typedef struct wisepay_audit_page {
+    uint32_t struct_size; /* sizeof(wisepay_audit_page) as the plugin built it */
+    size_t count;
+    const wisepay_audit_entry *entries; /* newest first; NULL when count is 0 */
+    int64_t next_before_id;             /* before_id for the next, older page; 0 when none */
+} wisepay_audit_page;
+
+typedef struct wisepay_audit_api {
+    uint32_t struct_size; /* sizeof(wisepay_audit_api) as the plugin built it */
+
+    /* One page of the tenant's audit trail, newest first. Entries never hold
+     * the API key, only that it was set, replaced, removed or re-sealed.
+     * *out_page is released with free_page(). Thread-safety: safe from any
+     * thread. */
+    wisepay_status (*list)(wisepay_instance *instance, const wisepay_audit_request *request,
+                           wisepay_audit_page **out_page, wisepay_error **out_error);
+
+    /* Releases a page. NULL is a no-op. Thread-safety: safe from any thread. */
+    void (*free_page)(wisepay_audit_page *page);
+} wisepay_audit_api;
+
+/* ------------------------------------------------------------------------ */
+/* "wisepay.maintenance/1": moving to PostgreSQL, re-sealing under a new    */
+/* master key. For operators' tools, not for the page.                      */
+/* ------------------------------------------------------------------------ */
+
+#define WISEPAY_EXT_MAINTENANCE "wisepay.maintenance/1"
+
+typedef struct wisepay_copy_request {
+    uint32_t struct_size;
+    /* The SQLite database file of a single-node deployment, sealed under a
+     * master key this instance has. */
+    const char *sqlite_path;
+} wisepay_copy_request;
+
+#define WISEPAY_COPY_REQUEST_INIT \
+    { sizeof(wisepay_copy_request), 0 }
+
+typedef struct wisepay_copy_report {
+    uint32_t struct_size;
+    uint64_t tenants;    /* settings rows copied */
+    uint64_t audit_rows; /* audit rows copied */
+} wisepay_copy_report;
+
+typedef struct wisepay_reseal_request {
+    uint32_t struct_size;
+    const char *actor;    /* for the audit rows, e.g. "ops@portal.example" */
+    uint32_t max_tenants; /* stop after re-sealing this many; 0: all */
+    uint32_t deadline_ms; /* for each tenant; 0: the config's default */
+} wisepay_reseal_request;
+
+#define WISEPAY_RESEAL_REQUEST_INIT \
+    { sizeof(wisepay_reseal_request), 0, 0, 0 }
+
+typedef struct wisepay_key_count {
+    const char *key_id; /* a master key id as stored beside sealed keys */
+    uint64_t count;     /* tenants whose key is sealed under it */
+} wisepay_key_count;
+
+typedef struct wisepay_reseal_report {
+    uint32_t struct_size;
+    const char *current_key_id; /* the key every tenant is being moved under */
+    uint64_t resealed;          /* tenants this call moved */
+    uint64_t remaining;         /* tenants still under another key */
+    size_t remaining_by_key_count;
+    const wisepay_key_count *remaining_by_key; /* one entry per other key id */
+} wisepay_reseal_report;
+
+typedef struct wisepay_maintenance_api {
+    uint32_t struct_size; /* sizeof(wisepay_maintenance_api) as the plugin built it */
+
+    /* Copies every tenant's settings and audit trail from a single-node
+     * SQLite database into this instance's database (normally PostgreSQL),
+     * as they are: sealed keys untouched (each must open under this
+     * instance's master keys, else nothing is copied), versions, times and
+     * the audit trail kept. Refuses (WISEPAY_E_CONFLICT, code
+     * "tenant_exists", nothing written) when any of the tenants already has
+     * settings here; all or nothing. *out_report is released with
+     * free_copy_report(). Thread-safety: safe from any thread; hosts may go on
+     * serving during it. */
+    wisepay_status (*copy_from_sqlite)(wisepay_instance *instance,
+                                       const wisepay_copy_request *request,
+                                       wisepay_copy_report **out_report, wisepay_error **out_error);
+
+    /* Re-seals every tenant's API key that is sealed under a master key other
+     * than the current one, tenant by tenant, each in a transaction of its
+     * own with an audit row ("API key re-sealed under <id>"). Safe while
+     * hosts serve clicks and saves (a tenant saved meanwhile is left to the
+     * save, which seals under the current key anyway), safe to interrupt and
+     * run again. Fails with WISEPAY_E_CRYPTO naming the key id when a key is
+     * sealed under a master key this instance does not have; tenants moved
+     * before that stay moved. *out_report is released with
+     * free_reseal_report().
+     * Thread-safety: safe from any thread. */
+    wisepay_status (*reseal_keys)(wisepay_instance *instance, const wisepay_reseal_request *request,
+                                  wisepay_reseal_report **out_report, wisepay_error **out_error);
+
+    /* Release the reports. NULL is a no-op. Thread-safety: any thread. */
+    void (*free_copy_report)(wisepay_copy_report *report);
+    void (*free_reseal_report)(wisepay_reseal_report *report);
+} wisepay_maintenance_api;
 
 #ifdef __cplusplus
 }

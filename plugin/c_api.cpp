@@ -51,8 +51,12 @@ wisepay_status api_create(const wisepay_host *host, const char *config_json, std
                 "invalid_host", "The host table is NULL or its struct_size is too small.");
         require(config_json != nullptr, "invalid_config", "The config must not be NULL.");
         const Logger log(host->host_data, host->log);
-        auto instance =
-            std::make_unique<wisepay_instance>(log, std::string_view(config_json, config_len));
+        HostKeys host_keys;
+        if (host->struct_size >= WISEPAY_SIZE_THROUGH(wisepay_host, get_master_key)) {
+            host_keys = HostKeys{host->host_data, host->get_master_key};
+        }
+        auto instance = std::make_unique<wisepay_instance>(
+            log, host_keys, std::string_view(config_json, config_len));
         register_page(*host);
         *out_instance = instance.release();
     });

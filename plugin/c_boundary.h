@@ -20,8 +20,9 @@
 #include "plugin/util/logger.h"
 
 struct wisepay_instance {
-    wisepay_instance(const wisepay::Logger &log, std::string_view config_json)
-        : plugin(log, config_json) {}
+    wisepay_instance(const wisepay::Logger &log, const wisepay::HostKeys &host_keys,
+                     std::string_view config_json)
+        : plugin(log, host_keys, config_json) {}
     wisepay::Plugin plugin;
     // Its database and network connections belong to this process; a child
     // made by fork() shares their descriptors and must not use them.

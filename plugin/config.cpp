@@ -1,5 +1,8 @@
 #include "plugin/config.h"
 
+#include <algorithm>
+#include <vector>
+
 #include <boost/json.hpp>
 
 #include "plugin/util/error.h"
@@ -43,31 +46,84 @@ void reject_unknown(const json::object &obj, std::initializer_list<std::string_v
     }
 }
 
-MasterKeySource parse_master_key(const json::value &v) {
-    const json::object &obj = as_object(v, "\"master_key\"");
-    const std::string source = required_string(obj, "source", "master_key.");
+// One master key's source. `where` names it in messages: "master_key." or
+// "master_keys[2]." In a ring ("in_ring"), an entry may say "current": true.
+MasterKeySource parse_master_key(const json::value &v, const std::string &where, bool in_ring) {
+    // (Built by appending: GCC 12 warns falsely on "\"" + std::string.)
+    std::string name("\"");
+    name.append(where, 0, where.size() - 1).append("\"");
+    const json::object &obj = as_object(v, name);
+    const std::string source = required_string(obj, "source", where);
+    auto allowed = [&](std::initializer_list<std::string_view> keys) {
+        std::vector<std::string_view> all(keys);
+        all.push_back("source");
+        if (in_ring)
+            all.push_back("current");
+        for (const auto &entry : obj) {
+            if (std::find(all.begin(), all.end(), entry.key()) == all.end())
+                throw config_error("unknown setting \"" + where + std::string(entry.key()) + "\".");
+        }
+    };
     MasterKeySource key;
     if (source == "env") {
-        reject_unknown(obj, {"source", "name"}, "master_key.");
+        allowed({"name"});
         key.kind = MasterKeySource::Kind::kEnvironment;
-        key.name_or_path = required_string(obj, "name", "master_key.");
+        key.name_or_path = required_string(obj, "name", where);
     } else if (source == "file") {
-        reject_unknown(obj, {"source", "path", "create"}, "master_key.");
+        allowed({"path", "create"});
         key.kind = MasterKeySource::Kind::kFile;
-        key.name_or_path = required_string(obj, "path", "master_key.");
+        key.name_or_path = required_string(obj, "path", where);
         if (const json::value *create = obj.if_contains("create")) {
             if (!create->is_bool())
-                throw config_error("\"master_key.create\" must be true or false.");
+                throw config_error("\"" + where + "create\" must be true or false.");
             key.create_file = create->get_bool();
         }
     } else if (source == "hex") {
-        reject_unknown(obj, {"source", "value"}, "master_key.");
+        allowed({"value"});
         key.kind = MasterKeySource::Kind::kHex;
-        key.hex_value = required_string(obj, "value", "master_key.");
+        key.hex_value = required_string(obj, "value", where);
+    } else if (source == "host") {
+        allowed({"name"});
+        key.kind = MasterKeySource::Kind::kHost;
+        key.name_or_path = required_string(obj, "name", where);
     } else {
-        throw config_error("\"master_key.source\" must be \"env\", \"file\" or \"hex\".");
+        throw config_error("\"" + where +
+                           "source\" must be \"env\", \"file\", \"hex\" or \"host\".");
+    }
+    if (const json::value *current = obj.if_contains("current")) {
+        if (!current->is_bool())
+            throw config_error("\"" + where + "current\" must be true or false.");
+        key.current = current->get_bool();
     }
     return key;
+}
+
+// "master_key" (one key) or "master_keys" (a ring with one current key).
+void parse_master_keys(const json::object &obj, Config &config) {
+    const json::value *one = obj.if_contains("master_key");
+    const json::value *ring = obj.if_contains("master_keys");
+    if (one && ring)
+        throw config_error("give either \"master_key\" or \"master_keys\", not both.");
+    if (one) {
+        config.master_keys.push_back(parse_master_key(*one, "master_key.", false));
+        config.master_keys.back().current = true;
+        return;
+    }
+    if (!ring)
+        throw config_error("\"master_key\" (or \"master_keys\") is required.");
+    if (!ring->is_array() || ring->get_array().empty() || ring->get_array().size() > 16)
+        throw config_error("\"master_keys\" must be a list of 1 to 16 keys.");
+    const json::array &keys = ring->get_array();
+    std::size_t current = 0;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        config.master_keys.push_back(
+            parse_master_key(keys[i], "master_keys[" + std::to_string(i) + "].", true));
+        current += config.master_keys.back().current ? 1 : 0;
+    }
+    if (keys.size() == 1)
+        config.master_keys[0].current = true;
+    else if (current != 1)
+        throw config_error("exactly one of \"master_keys\" must be marked \"current\": true.");
 }
 
 // Either an SQLite file or a PostgreSQL database, never both. The URL is
@@ -117,17 +173,15 @@ Config parse_config(std::string_view text) {
         throw config_error("not valid JSON (" + ec.message() + ").");
     }
     const json::object &obj = as_object(doc, "the config");
-    reject_unknown(obj,
-                   {"database_path", "database_url", "pool_size", "master_key", "wisepay_base_url",
-                    "wisepay_portal_url", "ca_file", "deadline_ms", "allow_insecure_http"},
-                   "");
+    reject_unknown(
+        obj,
+        {"database_path", "database_url", "pool_size", "master_key", "master_keys",
+         "wisepay_base_url", "wisepay_portal_url", "ca_file", "deadline_ms", "allow_insecure_http"},
+        "");
 
     Config config;
     parse_database(obj, config);
-    const json::value *master_key = obj.if_contains("master_key");
-    if (!master_key)
-        throw config_error("\"master_key\" is required.");
-    config.master_key = parse_master_key(*master_key);
+    parse_master_keys(obj, config);
 
     if (const json::value *v = obj.if_contains("allow_insecure_http")) {
         if (!v->is_bool())

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "plugin/crypto/master_key.h"
 #include "plugin/util/url.h"
@@ -16,7 +17,9 @@ struct Config {
     std::string database_path;
     std::string database_url;   // a libpq URI or keyword string; may hold a password
     std::size_t pool_size = 4;  // PostgreSQL connections (database_url only)
-    MasterKeySource master_key;
+    // The master keys: one from "master_key", or the ring of "master_keys".
+    // Exactly one is current (seals); the others only open.
+    std::vector<MasterKeySource> master_keys;
     Url wisepay_base;
     // Where Wise-Pay's sign-in redirects and registration links must point:
     // "wisepay_portal_url" in the config, by default the base URL's origin.

@@ -24,12 +24,12 @@ std::unique_ptr<storage::SettingsStore> open_store(const Logger &log, const Conf
 
 }  // namespace
 
-Plugin::Plugin(const Logger &log, std::string_view config_json)
+Plugin::Plugin(const Logger &log, const HostKeys &host_keys, std::string_view config_json)
     : log_(log),
       config_(parse_config(config_json)),
-      master_key_(load_master_key(config_.master_key, log_)),
+      keys_(load_key_ring(config_.master_keys, host_keys, log_)),
       store_(open_store(log_, config_)),
-      settings_(*store_, master_key_, log_, config_.deadline),
+      settings_(*store_, keys_, log_, config_.deadline),
       wisepay_(WisePayOptions{config_.wisepay_base, config_.wisepay_portal, config_.ca_file,
                               config_.allow_insecure_http,
                               std::string("wisepay-deskdirector-plugin/") + kPluginVersion},
@@ -37,9 +37,11 @@ Plugin::Plugin(const Logger &log, std::string_view config_json)
       invoice_links_(settings_, wisepay_, config_.deadline) {
     for (const std::string &note : store_->opening_notes())
         log_.warning(note);
-    // The key now lives only in master_key_; the config's copy goes.
-    OPENSSL_cleanse(config_.master_key.hex_value.data(), config_.master_key.hex_value.size());
-    config_.master_key.hex_value.clear();
+    // The keys now live only in the ring; the config's copies go.
+    for (MasterKeySource &source : config_.master_keys) {
+        OPENSSL_cleanse(source.hex_value.data(), source.hex_value.size());
+        source.hex_value.clear();
+    }
     log_.info("ready: settings in " + store_->describe() + ", Wise-Pay at " +
               config_.wisepay_base.scheme + "://" + config_.wisepay_base.authority());
 }

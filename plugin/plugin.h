@@ -8,7 +8,8 @@
 #include <string_view>
 
 #include "plugin/config.h"
-#include "plugin/crypto/secret_box.h"
+#include "plugin/crypto/key_ring.h"
+#include "plugin/crypto/master_key.h"
 #include "plugin/invoice/invoice_links.h"
 #include "plugin/settings/settings_service.h"
 #include "plugin/stats.h"
@@ -22,10 +23,12 @@ class Plugin {
   public:
     // Parses the config, loads the master key, opens the database and sets
     // up (but does not open) the connection to Wise-Pay. Throws Error.
-    Plugin(const Logger &log, std::string_view config_json);
+    Plugin(const Logger &log, const HostKeys &host_keys, std::string_view config_json);
 
     const Logger &log() const { return log_; }
     const Config &config() const { return config_; }
+    const KeyRing &keys() const { return keys_; }
+    storage::SettingsStore &store() { return *store_; }
     SettingsService &settings() { return settings_; }
     InvoiceLinks &invoice_links() { return invoice_links_; }
     WisePayApi &wisepay() { return wisepay_; }
@@ -34,7 +37,7 @@ class Plugin {
   private:
     Logger log_;
     Config config_;
-    MasterKey master_key_;
+    KeyRing keys_;
     std::unique_ptr<storage::SettingsStore> store_;
     SettingsService settings_;
     WisePayApi wisepay_;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -100,9 +101,37 @@ MasterKey read_key_file(const MasterKeySource &source, const Logger &log) {
     return decode(content.view().substr(0, static_cast<std::size_t>(got)), "file '" + path + "'");
 }
 
+// A key the host hands over from its own secret store, into a buffer of
+// ours that is wiped when the key goes.
+MasterKey ask_host(const std::string &name, const HostKeys &host) {
+    if (host.get == nullptr) {
+        throw key_error("The master key \"" + name +
+                        "\" is to come from the host, but the host gives no get_master_key "
+                        "callback.");
+    }
+    // Room for more than a key, so that a host handing over too much is
+    // told so rather than cut short.
+    SecretBytes buffer(2 * MasterKey::kSize);
+    std::size_t written = 0;
+    const int status = static_cast<int>(
+        host.get(host.host_data, name.c_str(), buffer.data(), buffer.size(), &written));
+    if (status != WISEPAY_OK) {
+        throw key_error("The host could not hand over the master key \"" + name +
+                        "\" (get_master_key returned " + std::to_string(status) + ").");
+    }
+    if (written != MasterKey::kSize) {
+        throw key_error("The host handed over " + std::to_string(written) +
+                        " bytes for the master key \"" + name + "\"; a master key is " +
+                        std::to_string(MasterKey::kSize) + " bytes.");
+    }
+    SecretBytes key(MasterKey::kSize);
+    std::copy(buffer.data(), buffer.data() + MasterKey::kSize, key.data());
+    return MasterKey(std::move(key));
+}
+
 }  // namespace
 
-MasterKey load_master_key(const MasterKeySource &source, const Logger &log) {
+MasterKey load_master_key(const MasterKeySource &source, const HostKeys &host, const Logger &log) {
     switch (source.kind) {
         case MasterKeySource::Kind::kEnvironment: {
             const char *value = std::getenv(source.name_or_path.c_str());
@@ -116,8 +145,22 @@ MasterKey load_master_key(const MasterKeySource &source, const Logger &log) {
             return read_key_file(source, log);
         case MasterKeySource::Kind::kHex:
             return decode(source.hex_value, "the config");
+        case MasterKeySource::Kind::kHost:
+            return ask_host(source.name_or_path, host);
     }
     throw key_error("Unknown master key source.");
+}
+
+KeyRing load_key_ring(const std::vector<MasterKeySource> &sources, const HostKeys &host,
+                      const Logger &log) {
+    std::vector<MasterKey> keys;
+    std::size_t current = sources.size();
+    for (const MasterKeySource &source : sources) {
+        if (source.current)
+            current = keys.size();
+        keys.push_back(load_master_key(source, host, log));
+    }
+    return KeyRing(std::move(keys), current);
 }
 
 }  // namespace wisepay

@@ -37,7 +37,7 @@ Error conflict(const SettingsRecord &current) {
 // Decides the new row from the stored one and the patch, and writes down
 // what changed for the audit trail (never the key, only that it changed).
 storage::PlannedSave plan_save(const SettingsRecord &current, SettingsPatch &patch,
-                               const MasterKey &master_key) {
+                               const KeyRing &keys) {
     storage::PlannedSave planned;
     planned.next = current;
     json::object changes;
@@ -50,7 +50,7 @@ storage::PlannedSave plan_save(const SettingsRecord &current, SettingsPatch &pat
             break;
         case ApiKeyChange::Kind::kSet: {
             const std::string_view key = patch.api_key.value.view();
-            Sealed sealed = seal(master_key, current.tenant_id, key);
+            Sealed sealed = seal(keys, current.tenant_id, key);
             planned.next.api_key =
                 storage::SealedKey{std::move(sealed.blob), std::move(sealed.key_id),
                                    std::string(key.substr(key.size() - 4))};
@@ -106,7 +106,7 @@ std::shared_ptr<const SettingsRecord> SettingsService::save(const SaveCommand &c
         auto written = std::make_shared<const SettingsRecord>(store_.save(
             command.tenant_id, command.actor, command.expected_version,
             [&](const SettingsRecord &current) {
-                storage::PlannedSave planned = plan_save(current, patch, master_key_);
+                storage::PlannedSave planned = plan_save(current, patch, keys_);
                 changes = planned.changes_json;
                 return planned;
             },
@@ -133,8 +133,7 @@ SecretBytes SettingsService::open_api_key(const SettingsRecord &record) const {
         throw no_api_key_error();
     }
     try {
-        return open_sealed(master_key_, record.tenant_id, record.api_key->blob,
-                           record.api_key->key_id);
+        return open_sealed(keys_, record.tenant_id, record.api_key->blob, record.api_key->key_id);
     } catch (const Error &e) {
         log_.error("the saved API key of tenant '" + record.tenant_id +
                    "' cannot be opened: " + e.message());

@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "plugin/crypto/secret_box.h"
+#include "plugin/crypto/key_ring.h"
 #include "plugin/util/error.h"
 #include "plugin/util/logger.h"
 #include "storage/settings_store.h"
@@ -30,9 +30,9 @@ class SettingsService {
   public:
     // Calls that carry no deadline of their own (get_settings, save_settings)
     // give the store `budget`.
-    SettingsService(storage::SettingsStore &store, const MasterKey &master_key, const Logger &log,
+    SettingsService(storage::SettingsStore &store, const KeyRing &keys, const Logger &log,
                     std::chrono::milliseconds budget)
-        : store_(store), master_key_(master_key), log_(log), budget_(budget) {}
+        : store_(store), keys_(keys), log_(log), budget_(budget) {}
 
     // The tenant's settings as the row stands now (see get_settings in the
     // ABI). Thread-safe.
@@ -47,7 +47,8 @@ class SettingsService {
 
     // The tenant's API key in plain text, opened from the sealed form. Throws
     // Error: WISEPAY_E_NO_API_KEY when none is saved, WISEPAY_E_CRYPTO when
-    // it does not open under the configured master key.
+    // it does not open with the master keys (the one it names is missing, or
+    // the row is damaged).
     SecretBytes open_api_key(const storage::SettingsRecord &record) const;
 
     // The settings as the ABI's get_settings returns them: no key material.
@@ -59,7 +60,7 @@ class SettingsService {
     }
 
     storage::SettingsStore &store_;
-    const MasterKey &master_key_;
+    const KeyRing &keys_;
     const Logger &log_;
     const std::chrono::milliseconds budget_;
 };

@@ -30,7 +30,9 @@ std::string config_error_of(const std::string &json) {
 TEST_CASE("a complete config parses, with defaults for what is optional") {
     Config c = parse_config(config_with(""));
     CHECK(c.database_path == "/tmp/x.db");
-    CHECK(c.master_key.kind == MasterKeySource::Kind::kHex);
+    REQUIRE(c.master_keys.size() == 1);
+    CHECK(c.master_keys[0].kind == MasterKeySource::Kind::kHex);
+    CHECK(c.master_keys[0].current);
     CHECK(c.wisepay_base.host == "pay.example.com");
     CHECK(c.wisepay_base.target.empty());  // trailing slash dropped
     CHECK(c.deadline == std::chrono::milliseconds(10000));

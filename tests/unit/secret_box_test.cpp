@@ -68,22 +68,22 @@ TEST_CASE("master keys load from hex, environment and key files") {
     MasterKeySource hex;
     hex.kind = MasterKeySource::Kind::kHex;
     hex.hex_value = std::string(64, 'a');
-    const MasterKey from_hex = load_master_key(hex, quiet);
+    const MasterKey from_hex = load_master_key(hex, HostKeys{}, quiet);
     CHECK(from_hex.bytes().data()[0] == 0xaa);
 
     ::setenv("WISEPAY_TEST_MASTER_KEY", (" " + std::string(64, 'A') + "\n").c_str(), 1);
     MasterKeySource env;
     env.kind = MasterKeySource::Kind::kEnvironment;
     env.name_or_path = "WISEPAY_TEST_MASTER_KEY";
-    CHECK(load_master_key(env, quiet).id() == from_hex.id());
+    CHECK(load_master_key(env, HostKeys{}, quiet).id() == from_hex.id());
 
     env.name_or_path = "WISEPAY_TEST_MASTER_KEY_UNSET";
-    CHECK_THROWS_AS(load_master_key(env, quiet), Error);
+    CHECK_THROWS_AS(load_master_key(env, HostKeys{}, quiet), Error);
 
     hex.hex_value = std::string(63, 'a');
-    CHECK_THROWS_AS(load_master_key(hex, quiet), Error);
+    CHECK_THROWS_AS(load_master_key(hex, HostKeys{}, quiet), Error);
     hex.hex_value = std::string(62, 'a') + "zz";
-    CHECK_THROWS_AS(load_master_key(hex, quiet), Error);
+    CHECK_THROWS_AS(load_master_key(hex, HostKeys{}, quiet), Error);
 }
 
 TEST_CASE("a key file is created owner-only with a random key, and read back the same") {
@@ -92,16 +92,16 @@ TEST_CASE("a key file is created owner-only with a random key, and read back the
     file.kind = MasterKeySource::Kind::kFile;
     file.name_or_path = dir.file("master.key");
     file.create_file = false;
-    CHECK_THROWS_AS(load_master_key(file, Logger()), Error);
+    CHECK_THROWS_AS(load_master_key(file, HostKeys{}, Logger()), Error);
 
     file.create_file = true;
-    const MasterKey first = load_master_key(file, Logger());
+    const MasterKey first = load_master_key(file, HostKeys{}, Logger());
     struct stat info {};
     REQUIRE(::stat(file.name_or_path.c_str(), &info) == 0);
     CHECK((info.st_mode & 0777) == 0600);
-    CHECK(load_master_key(file, Logger()).id() == first.id());
+    CHECK(load_master_key(file, HostKeys{}, Logger()).id() == first.id());
 
     test::TempDir other_dir;
     file.name_or_path = other_dir.file("master.key");
-    CHECK(load_master_key(file, Logger()).id() != first.id());
+    CHECK(load_master_key(file, HostKeys{}, Logger()).id() != first.id());
 }

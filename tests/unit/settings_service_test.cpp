@@ -16,15 +16,17 @@ using test::TempDir;
 
 namespace {
 
-MasterKey test_key() {
+KeyRing test_ring() {
     SecretBytes bytes(MasterKey::kSize);
     std::memset(bytes.data(), 0x5a, bytes.size());
-    return MasterKey(std::move(bytes));
+    std::vector<MasterKey> keys;
+    keys.emplace_back(std::move(bytes));
+    return KeyRing(std::move(keys), 0);
 }
 
 struct Fixture {
     TempDir dir;
-    MasterKey key = test_key();
+    KeyRing key = test_ring();
     Logger log;
     storage::SqliteStore store{dir.file("settings.db")};
     SettingsService service{store, key, log, std::chrono::seconds(10)};
