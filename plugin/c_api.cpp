@@ -9,6 +9,7 @@
 
 #include "abi/wisepay_plugin.h"
 #include "plugin/c_boundary.h"
+#include "plugin/c_extensions.h"
 #include "plugin/c_results.h"
 #include "plugin/invoice/invoice_input.h"
 #include "plugin/settings/connection_test.h"
@@ -178,8 +179,8 @@ wisepay_status api_get_stats(wisepay_instance *instance, char **out_json,
     });
 }
 
-const void *api_get_extension(const char *) {
-    return nullptr;
+const void *api_get_extension(const char *extension_id) {
+    return find_extension(extension_id);
 }
 
 void api_free_string(char *string) {

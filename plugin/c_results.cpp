@@ -100,6 +100,45 @@ wisepay_redirect *make_redirect(const SsoSession &session, const std::string &co
     return redirect;
 }
 
+wisepay_copy_report *make_copy_report(std::uint64_t tenants, std::uint64_t audit_rows) {
+    auto *report = static_cast<wisepay_copy_report *>(std::calloc(1, sizeof(wisepay_copy_report)));
+    if (report == nullptr)
+        throw std::bad_alloc();
+    report->struct_size = sizeof(wisepay_copy_report);
+    report->tenants = tenants;
+    report->audit_rows = audit_rows;
+    return report;
+}
+
+wisepay_reseal_report *make_reseal_report(const std::string &current_key_id,
+                                          std::uint64_t resealed,
+                                          const std::map<std::string, std::uint64_t> &remaining) {
+    const std::size_t counts_offset = sizeof(wisepay_reseal_report);
+    const std::size_t strings_offset = counts_offset + remaining.size() * sizeof(wisepay_key_count);
+    FlatBlock flat(strings_offset);
+    flat.reserve_string(current_key_id);
+    for (const auto &[key_id, count] : remaining)
+        flat.reserve_string(key_id);
+    if (!flat.allocate())
+        throw std::bad_alloc();
+    auto *report = reinterpret_cast<wisepay_reseal_report *>(flat.block());
+    auto *counts = reinterpret_cast<wisepay_key_count *>(flat.block() + counts_offset);
+    flat.start_strings(strings_offset);
+    report->struct_size = sizeof(wisepay_reseal_report);
+    report->current_key_id = flat.put(current_key_id);
+    report->resealed = resealed;
+    std::size_t i = 0;
+    for (const auto &[key_id, count] : remaining) {
+        counts[i].key_id = flat.put(key_id);
+        counts[i].count = count;
+        report->remaining += count;
+        ++i;
+    }
+    report->remaining_by_key_count = remaining.size();
+    report->remaining_by_key = remaining.empty() ? nullptr : counts;
+    return report;
+}
+
 void free_redirect(wisepay_redirect *redirect) {
     if (redirect != nullptr && redirect->url != nullptr) {
         OPENSSL_cleanse(const_cast<char *>(redirect->url), std::strlen(redirect->url));

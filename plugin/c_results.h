@@ -3,6 +3,8 @@
 // with one free function of the table and no C++ type leaks out.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -22,6 +24,12 @@ wisepay_error *make_error(const Error &error, const std::string &correlation_id)
 // Throws std::bad_alloc.
 wisepay_redirect *make_redirect(const SsoSession &session, const std::string &correlation_id);
 void free_redirect(wisepay_redirect *redirect);
+
+// Reports of the maintenance extension, for its free functions.
+wisepay_copy_report *make_copy_report(std::uint64_t tenants, std::uint64_t audit_rows);
+wisepay_reseal_report *make_reseal_report(const std::string &current_key_id,
+                                          std::uint64_t resealed,
+                                          const std::map<std::string, std::uint64_t> &remaining);
 
 // A short random id that support can find in the log ("unavailable" when
 // the system cannot give random bytes).

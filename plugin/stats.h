@@ -43,8 +43,12 @@ class Stats {
         kTestConnection,
         kOpenInvoice,
         kGetStats,
+        kSettingsView,
+        kAuditList,
+        kCopyFromSqlite,
+        kResealKeys,
     };
-    static constexpr int kCalls = 7;
+    static constexpr int kCalls = 11;
     static constexpr int kStatuses = WISEPAY_E_INTERNAL + 1;
 
     void record(Call call, wisepay_status status, std::chrono::nanoseconds elapsed) noexcept;

@@ -37,6 +37,19 @@ class StorageError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// An import found a tenant that already has settings in the target.
+class TenantExistsError : public StorageError {
+  public:
+    explicit TenantExistsError(const std::string &tenant_id, const std::string &where)
+        : StorageError("tenant '" + tenant_id + "' already has settings in " + where +
+                       "; nothing was copied"),
+          tenant_id_(tenant_id) {}
+    const std::string &tenant_id() const { return tenant_id_; }
+
+  private:
+    std::string tenant_id_;
+};
+
 // A save whose commit was sent but whose answer never came (the connection
 // to the database broke, or the deadline passed): it may or may not have
 // been stored.
@@ -106,6 +119,17 @@ class SettingsStore {
                                 std::int64_t expected_version, const SavePlanner &plan,
                                 Deadline deadline) = 0;
 
+    // Puts `replacement` (the same API key, sealed again under another master
+    // key) in place of the tenant's sealed key and writes an audit row with
+    // `actor` and `changes_json`, in one transaction, only if the row still
+    // has `version` and a key sealed under `old_key_id`: the version stays,
+    // since the settings mean the same. Returns false, writing nothing, when
+    // the row has changed since it was read.
+    virtual bool replace_sealed_key(const std::string &tenant_id, std::int64_t version,
+                                    const std::string &old_key_id, const SealedKey &replacement,
+                                    const std::string &actor, const std::string &changes_json,
+                                    Deadline deadline) = 0;
+
     // Newest first, at most `limit` rows, only rows older than `before_id`
     // when it is not 0 (the id of the last row of the previous page).
     virtual std::vector<AuditRecord> audit_trail(const std::string &tenant_id, int limit,
@@ -117,7 +141,7 @@ class SettingsStore {
     virtual std::vector<AuditRecord> all_audit(Deadline deadline) = 0;
 
     // Writes `settings` and `audit` as they are (versions, times and sealed
-    // keys unchanged) in one transaction, refusing with StorageError and
+    // keys unchanged) in one transaction, refusing with TenantExistsError and
     // writing nothing when any of the tenants already has a row here.
     virtual void import(const std::vector<SettingsRecord> &settings,
                         const std::vector<AuditRecord> &audit, Deadline deadline) = 0;

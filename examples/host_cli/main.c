@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "host_table.h"
+#include "maintenance.h"
 #include "options.h"
 #include "plugin_loader.h"
 #include "secrets.h"
@@ -118,6 +119,12 @@ int main(int argc, char **argv) {
                     break;
                 case CMD_CLICK:
                     rc = cmd_click(api, inst, &o);
+                    break;
+                case CMD_COPY_FROM_SQLITE:
+                    rc = cmd_copy_from_sqlite(api, inst, &o);
+                    break;
+                case CMD_RESEAL_KEYS:
+                    rc = cmd_reseal_keys(api, inst, &o);
                     break;
                 case CMD_NONE:
                 case CMD_COUNT:

@@ -10,8 +10,9 @@
 
 #include "cli.h"
 
-const char *const command_names[CMD_COUNT] = {"schema",          "form", "show", "save",
-                                              "test-connection", "click"};
+const char *const command_names[CMD_COUNT] = {
+    "schema",           "form",       "show", "save", "test-connection", "click",
+    "copy-from-sqlite", "reseal-keys"};
 
 #define ON(c) (1u << (c))
 #define GLOBAL 0u
@@ -33,7 +34,7 @@ static const option_spec option_specs[] = {
     {"--tenant", 1,
      ON(CMD_FORM) | ON(CMD_SHOW) | ON(CMD_SAVE) | ON(CMD_TEST_CONNECTION) | ON(CMD_CLICK),
      offsetof(options, tenant)},
-    {"--actor", 1, ON(CMD_SAVE), offsetof(options, actor)},
+    {"--actor", 1, ON(CMD_SAVE) | ON(CMD_RESEAL_KEYS), offsetof(options, actor)},
     {"--version", 1, ON(CMD_SAVE), offsetof(options, version_text)},
     {"--api-key", 1, ON(CMD_SAVE), offsetof(options, api_key)},
     {"--api-key-stdin", 0, ON(CMD_SAVE) | ON(CMD_TEST_CONNECTION),
@@ -44,6 +45,8 @@ static const option_spec option_specs[] = {
     {"--invoice", 1, ON(CMD_CLICK), offsetof(options, invoice)},
     {"--number", 1, ON(CMD_CLICK), offsetof(options, number)},
     {"--return-url", 1, ON(CMD_CLICK), offsetof(options, return_url)},
+    {"--sqlite-file", 1, ON(CMD_COPY_FROM_SQLITE), offsetof(options, sqlite_file)},
+    {"--max-tenants", 1, ON(CMD_RESEAL_KEYS), offsetof(options, max_tenants_text)},
 };
 #define OPTION_COUNT (sizeof option_specs / sizeof option_specs[0])
 
@@ -65,6 +68,11 @@ const char usage_text[] =
     "                                 check the saved key, or one read from stdin\n"
     "  click --tenant T --email E --invoice ID [--number N] [--return-url U]\n"
     "                                 open an invoice as a portal user would\n"
+    "  copy-from-sqlite --sqlite-file F\n"
+    "                                 copy every tenant of a single-node SQLite database\n"
+    "                                 into the configured one (e.g. PostgreSQL)\n"
+    "  reseal-keys --actor A [--max-tenants N]\n"
+    "                                 re-seal API keys under the current master key\n"
     "\n"
     "exit status: 0 success, 1 the plugin returned an error, 2 usage or load error\n";
 
@@ -161,7 +169,9 @@ int parse_args(int argc, char **argv, options *o) {
     if ((o->config_file != NULL) == (o->config_json != NULL)) {
         return usage_error("give exactly one of --config-file FILE and --config JSON", NULL);
     }
-    if (o->cmd != CMD_SCHEMA && o->cmd != CMD_FORM && o->tenant == NULL) {
+    const int per_tenant = o->cmd == CMD_SHOW || o->cmd == CMD_SAVE ||
+                           o->cmd == CMD_TEST_CONNECTION || o->cmd == CMD_CLICK;
+    if (per_tenant && o->tenant == NULL) {
         return usage_error("missing --tenant for", command_names[o->cmd]);
     }
     if (o->cmd == CMD_SAVE) {
@@ -190,6 +200,19 @@ int parse_args(int argc, char **argv, options *o) {
     }
     if (o->cmd == CMD_CLICK && (o->email == NULL || o->invoice == NULL)) {
         return usage_error("click needs --email and --invoice", NULL);
+    }
+    if (o->cmd == CMD_COPY_FROM_SQLITE && o->sqlite_file == NULL) {
+        return usage_error("copy-from-sqlite needs --sqlite-file", NULL);
+    }
+    if (o->cmd == CMD_RESEAL_KEYS) {
+        if (o->actor == NULL) {
+            return usage_error("missing --actor for reseal-keys", NULL);
+        }
+        if (o->max_tenants_text != NULL &&
+            (!parse_version(o->max_tenants_text, &o->max_tenants) || o->max_tenants > UINT32_MAX)) {
+            return usage_error("--max-tenants needs a non-negative integer, not",
+                               o->max_tenants_text);
+        }
     }
     return EXIT_OK;
 }

@@ -15,6 +15,8 @@ typedef enum command {
     CMD_SAVE,
     CMD_TEST_CONNECTION,
     CMD_CLICK,
+    CMD_COPY_FROM_SQLITE,
+    CMD_RESEAL_KEYS,
     CMD_COUNT
 } command;
 
@@ -37,9 +39,12 @@ typedef struct options {
     char *invoice;
     char *number;
     char *return_url;
+    char *sqlite_file;
+    char *max_tenants_text;
     /* Parsed from the text options above. */
     int64_t version;
-    int enabled; /* -1 absent, 0 no, 1 yes */
+    int64_t max_tenants; /* 0: all */
+    int enabled;         /* -1 absent, 0 no, 1 yes */
 } options;
 
 /* The usage text printed by --help. */

@@ -281,6 +281,40 @@ SettingsRecord PostgresStore::save(const std::string &tenant_id, const std::stri
     });
 }
 
+bool PostgresStore::replace_sealed_key(const std::string &tenant_id, std::int64_t version,
+                                       const std::string &old_key_id,
+                                       const SealedKey &replacement, const std::string &actor,
+                                       const std::string &changes_json, Deadline deadline) {
+    return with_connection("re-seal a key", deadline, [&](pq::Connection &connection) {
+        Transaction tx(connection, deadline);
+        const bool replaced =
+            connection
+                .exec("UPDATE wisepay.settings SET api_key_sealed = $1, api_key_key_id = $2 "
+                      "WHERE tenant_id = $3 AND version = $4 AND api_key_key_id = $5",
+                      {Param::bytes(replacement.blob), Param::of(replacement.key_id),
+                       Param::of(tenant_id), Param::of(version), Param::of(old_key_id)},
+                      deadline)
+                .affected() == 1;
+        if (!replaced)
+            return false;  // changed since it was read: the transaction rolls back
+        insert_audit(connection,
+                     AuditRecord{0, tenant_id, version, actor, utc_now_iso8601(), changes_json},
+                     deadline);
+        try {
+            tx.commit();
+        } catch (const PqError &e) {
+            if (e.fault() == Fault::kLostInFlight || e.fault() == Fault::kTimeout) {
+                throw CommitUnknownError("the connection to the settings database (" +
+                                         description_ +
+                                         ") was lost while a re-seal was being committed: " +
+                                         e.what());
+            }
+            throw;
+        }
+        return true;
+    });
+}
+
 std::vector<AuditRecord> PostgresStore::audit_trail(const std::string &tenant_id, int limit,
                                                     std::int64_t before_id, Deadline deadline) {
     return with_connection("read the audit trail", deadline, [&](pq::Connection &connection) {
@@ -323,10 +357,8 @@ void PostgresStore::import(const std::vector<SettingsRecord> &settings,
     with_connection("import settings", deadline, [&](pq::Connection &connection) {
         Transaction tx(connection, deadline);
         for (const SettingsRecord &row : settings) {
-            if (!insert_row(connection, row, deadline)) {
-                throw StorageError("tenant '" + row.tenant_id + "' already has settings in " +
-                                   describe() + "; nothing was copied");
-            }
+            if (!insert_row(connection, row, deadline))
+                throw TenantExistsError(row.tenant_id, describe());
         }
         // New ids, in the order of the old ones: the trail's order is kept.
         for (const AuditRecord &row : audit)

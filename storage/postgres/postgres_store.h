@@ -37,6 +37,10 @@ class PostgresStore final : public SettingsStore {
     SettingsRecord save(const std::string &tenant_id, const std::string &actor,
                         std::int64_t expected_version, const SavePlanner &plan,
                         Deadline deadline) override;
+    bool replace_sealed_key(const std::string &tenant_id, std::int64_t version,
+                            const std::string &old_key_id, const SealedKey &replacement,
+                            const std::string &actor, const std::string &changes_json,
+                            Deadline deadline) override;
     std::vector<AuditRecord> audit_trail(const std::string &tenant_id, int limit,
                                          std::int64_t before_id, Deadline deadline) override;
     std::vector<SettingsRecord> all_settings(Deadline deadline) override;

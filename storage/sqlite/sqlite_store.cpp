@@ -164,6 +164,31 @@ SettingsRecord SqliteStore::save(const std::string &tenant_id, const std::string
     }
 }
 
+bool SqliteStore::replace_sealed_key(const std::string &tenant_id, std::int64_t version,
+                                     const std::string &old_key_id, const SealedKey &replacement,
+                                     const std::string &actor, const std::string &changes_json,
+                                     Deadline) {
+    std::lock_guard lock(mutex_);
+    try {
+        SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement update(db_,
+                                 "UPDATE settings SET api_key_sealed = ?, api_key_key_id = ? "
+                                 "WHERE tenant_id = ? AND version = ? AND api_key_key_id = ?");
+        update.bind(1, replacement.blob.data(), static_cast<int>(replacement.blob.size()));
+        update.bind(2, replacement.key_id);
+        update.bind(3, tenant_id);
+        update.bind(4, static_cast<int64_t>(version));
+        update.bind(5, old_key_id);
+        if (update.exec() != 1)
+            return false;  // changed since it was read: the transaction rolls back
+        write_audit(db_, AuditRecord{0, tenant_id, version, actor, utc_now_iso8601(), changes_json});
+        tx.commit();
+        return true;
+    } catch (const SQLite::Exception &e) {
+        throw StorageError(std::string("cannot re-seal a key: ") + e.what());
+    }
+}
+
 std::vector<AuditRecord> SqliteStore::audit_trail(const std::string &tenant_id, int limit,
                                                   std::int64_t before_id, Deadline) {
     std::lock_guard lock(mutex_);
@@ -218,10 +243,8 @@ void SqliteStore::import(const std::vector<SettingsRecord> &settings,
     try {
         SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
         for (const SettingsRecord &row : settings) {
-            if (load_locked(row.tenant_id).version != 0) {
-                throw StorageError("tenant '" + row.tenant_id + "' already has settings in " +
-                                   describe() + "; nothing was copied");
-            }
+            if (load_locked(row.tenant_id).version != 0)
+                throw TenantExistsError(row.tenant_id, describe());
             write_row(db_, row, "INSERT");
         }
         for (const AuditRecord &row : audit)

@@ -68,8 +68,36 @@ def main():
             check("a non-payer's click is refused", refused.returncode == 1)
             check("with payer_not_found", "payer_not_found" in refused.stderr)
             check("and the registration link", "see: %s/payers/register" % base in refused.stderr)
+            # The move of a single-node database into another one (PostgreSQL
+            # in a fleet; here another file, with the same master key).
+            moved_config = os.path.join(tmp, "moved.json")
+            with open(config) as f:
+                moved = json.load(f)
+            moved["database_path"] = os.path.join(tmp, "moved.db")
+            with open(moved_config, "w") as f:
+                json.dump(moved, f)
+
+            def moved_cli(*args):
+                return subprocess.run([cli_path, "--config-file", moved_config] + list(args),
+                                      capture_output=True, text=True, timeout=30)
+
+            copied = moved_cli("copy-from-sqlite", "--sqlite-file", os.path.join(tmp, "settings.db"))
+            check("copy-from-sqlite exits 0", copied.returncode == 0)
+            check("it reports one tenant and its audit row",
+                  "copied: 1 tenants, 1 audit rows" in copied.stdout)
+            shown = moved_cli("show", "--tenant", "demo")
+            check("the copy keeps the version and the key",
+                  json.loads(shown.stdout)["version"] == 1 and "d6a5" in shown.stdout)
+            moved_click = moved_cli("click", "--tenant", "demo", "--email",
+                                    "Pat.Payer@example.com", "--invoice", "inv_1002")
+            check("the copied key still opens: a click succeeds", moved_click.returncode == 0)
+            again = moved_cli("copy-from-sqlite", "--sqlite-file", os.path.join(tmp, "settings.db"))
+            check("a second copy is refused (exit 1)", again.returncode == 1)
+            check("because the tenant exists", "tenant_exists" in again.stderr)
+
             every_output = "".join(
-                r.stdout + r.stderr for r in (form, bad, saved, conn, click, refused))
+                r.stdout + r.stderr
+                for r in (form, bad, saved, conn, click, refused, copied, shown, moved_click, again))
             check("the key appears in no output or log line", DEMO_KEY not in every_output)
         finally:
             standin.kill()

@@ -235,9 +235,9 @@ TEST_CASE("everything is copied to an empty database as it is, and never over a 
 
     // A second copy finds the tenants there and writes nothing.
     target->save("acme", "carol", 2, enable(false), soon());
-    CHECK_THROWS_WITH(
+    CHECK_THROWS_AS(
         target->import(source->all_settings(soon()), source->all_audit(soon()), soon()),
-        Catch::Contains("already has settings"));
+        TenantExistsError);
     CHECK(target->load("acme", soon())->version == 3);
     CHECK(target->all_audit(soon()).size() == 4);
 }
@@ -286,4 +286,41 @@ TEST_CASE("instances opening an empty database at the same moment migrate it onc
     }
     stores[0]->save("acme", "ann", 0, enable(true), soon());
     CHECK(stores[kInstances - 1]->load("acme", soon())->version == 1);
+}
+
+TEST_CASE("a sealed key is replaced only while the row is as it was read") {
+    TestDatabase db(any_backend());
+    INFO(db.name());
+    auto store = db.open();
+    store->save("acme", "ann", 0,
+                [](const SettingsRecord &c) {
+                    PlannedSave p{c, R"({"api_key":"set"})"};
+                    p.next.api_key = SealedKey{{1, 1, 1}, "old-key", "abcd"};
+                    p.next.enabled = true;
+                    return p;
+                },
+                soon());
+    const SealedKey moved{{2, 2, 2, 2}, "new-key", "abcd"};
+
+    // The version or the key id it was read with no longer match: nothing.
+    CHECK_FALSE(store->replace_sealed_key("acme", 2, "old-key", moved, "ops", "{}", soon()));
+    CHECK_FALSE(store->replace_sealed_key("acme", 1, "other-key", moved, "ops", "{}", soon()));
+    CHECK_FALSE(store->replace_sealed_key("globex", 0, "old-key", moved, "ops", "{}", soon()));
+    CHECK(store->audit_trail("acme", 10, 0, soon()).size() == 1);
+
+    CHECK(store->replace_sealed_key("acme", 1, "old-key", moved, "ops",
+                                    R"({"api_key":"re-sealed"})", soon()));
+    auto other = db.open();  // another instance sees it at once
+    const auto row = other->load("acme", soon());
+    CHECK(row->version == 1);  // the settings mean the same
+    CHECK(row->enabled);
+    REQUIRE(row->api_key);
+    CHECK(row->api_key->blob == moved.blob);
+    CHECK(row->api_key->key_id == "new-key");
+    const auto trail = other->audit_trail("acme", 10, 0, soon());
+    REQUIRE(trail.size() == 2);
+    CHECK(trail[0].actor == "ops");
+    CHECK(trail[0].changes_json == R"({"api_key":"re-sealed"})");
+    // Done once: the row no longer has the old key.
+    CHECK_FALSE(store->replace_sealed_key("acme", 1, "old-key", moved, "ops", "{}", soon()));
 }

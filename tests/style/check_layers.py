@@ -2,7 +2,8 @@
 """Checks that includes point only down the layers (docs/architecture.md).
 
 Layers, top to bottom: the plugin's top folder (C boundary, composition),
-invoice/, settings/, wisepay/, then http/ and crypto/ side by side, then
+invoice/, then settings/ and maintenance/ side by side, wisepay/, then
+http/ and crypto/ side by side, then
 util/; storage/ and abi/ below all of them (storage may include only
 storage/ and abi/; abi/ nothing of ours). A file may include its own layer
 and any layer below it, never one above or beside it. Prints every include
@@ -23,6 +24,7 @@ RANKS = {
     "plugin/crypto": 3,
     "plugin/wisepay": 4,
     "plugin/settings": 5,
+    "plugin/maintenance": 5,
     "plugin/invoice": 6,
     "plugin": 7,
 }

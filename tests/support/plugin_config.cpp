@@ -8,7 +8,9 @@ namespace wisepay::test {
 
 std::string plugin_config_json(const PluginConfig &config, const std::string &extra) {
     boost::json::object doc;
-    if (config.database_url.empty()) {
+    if (config.on_sqlite) {
+        doc["database_path"] = config.database_path;
+    } else if (config.database_url.empty()) {
         const auto [key, database] = database_member(config.database_path);
         doc[key] = database;
     } else {

@@ -16,6 +16,9 @@ struct PluginConfig {
     // When not empty: "database_url" exactly as given, instead of the
     // database that database_path stands for (tests of bad URLs).
     std::string database_url = "";
+    // database_path as an SQLite file whatever the backend under test (the
+    // single-node deployment a move to PostgreSQL starts from).
+    bool on_sqlite = false;
 };
 
 // The config document for `config`; `extra` (raw JSON members, each with a
