@@ -3,9 +3,11 @@
 the plugin's Wise-Pay page, saves through it, guards it, lists invoice links,
 loses nothing acknowledged when killed, and stops cleanly on SIGTERM.
 
-Usage: admin_console_test.py PATH/TO/wisepay_admin_console
+Usage: admin_console_test.py PATH/TO/wisepay_admin_console [--postgres PATH/TO/wisepay_test_postgres]
 When wisepay_standin sits beside the console binary, the click-through
-against the stand-in Wise-Pay is checked too.
+against the stand-in Wise-Pay is checked too. With --postgres, two consoles
+(two nodes of a fleet) run on one PostgreSQL database instead, and each
+must see what the other saved.
 Standard library only. Prints "N passed, M failed"; exits non-zero on any failure.
 """
 
@@ -407,7 +409,57 @@ def check_click_through(binary, standin_binary, workdir):
         standin.kill()
 
 
+def check_fleet(binary, workdir, postgres_helper):
+    """Two consoles on one PostgreSQL database: a save on one shows on the other."""
+    server = subprocess.Popen([postgres_helper], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        url = server.stdout.readline().strip()
+        check("the test PostgreSQL server starts", url.startswith("postgresql://"),
+              server.stderr.read() if not url else "")
+        config = os.path.join(workdir, "fleet-config.json")
+        write_config(config, workdir, "http://127.0.0.1:9")
+        with open(config) as f:
+            doc = json.load(f)
+        del doc["database_path"]
+        doc["database_url"] = url
+        # Every node of a fleet holds the same master key.
+        doc["master_key"] = {"source": "hex", "value": "7" * 64}
+        with open(config, "w") as f:
+            json.dump(doc, f)
+        a = start_console(binary, workdir, config, "node-a")
+        b = start_console(binary, workdir, config, "node-b")
+        try:
+            admin_a, admin_b = Browser(a), Browser(b)
+            admin_a.login("ada")
+            admin_b.login("ada")
+            status, _, _, csrf, version = admin_a.settings_form()
+            check("node A serves the Wise-Pay page", status == 200 and version == "0")
+            status, _, _ = admin_a.post(PAGE, {"csrf_token": csrf, "version": version,
+                                              "api_key": DEMO_KEY, "enabled": "on"})
+            check("node A saves the key", status in (200, 303))
+            status, body, page, _, version = admin_b.settings_form()
+            check("node B shows the save at once: version 1", version == "1", body[-500:])
+            check("node B shows the key as set, by its last four", "d6a5" in body)
+            check("and Enabled ticked", is_checked(page, "enabled"))
+            check("neither page shows the key", DEMO_KEY not in body)
+        finally:
+            a.kill()
+            b.kill()
+    finally:
+        server.stdin.close()
+        server.wait(timeout=60)
+    check("the test PostgreSQL server stops", server.returncode == 0)
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[2] == "--postgres":
+        with tempfile.TemporaryDirectory(prefix="admin-console-fleet-") as workdir:
+            try:
+                check_fleet(os.path.abspath(sys.argv[1]), workdir, os.path.abspath(sys.argv[3]))
+            except Exception as e:  # a crash of the harness is a failure, not a pass
+                check("the test ran to the end", False, repr(e))
+        return summary()
     if len(sys.argv) != 2:
         print(__doc__)
         return 2
