@@ -618,9 +618,10 @@ typedef struct wisepay_maintenance_api {
      * own with an audit row ("API key re-sealed under <id>"). Safe while
      * hosts serve clicks and saves (a tenant saved meanwhile is left to the
      * save, which seals under the current key anyway), safe to interrupt and
-     * run again. Fails with WISEPAY_E_CRYPTO naming the key id when a key is
-     * sealed under a master key this instance does not have; tenants moved
-     * before that stay moved. *out_report is released with
+     * run again. A key sealed under a master key this instance does not have
+     * is left as it is while the others move; the call then fails with
+     * WISEPAY_E_CRYPTO ("master_key_missing") naming that key id, and the
+     * tenants moved stay moved. *out_report is released with
      * free_reseal_report().
      * Thread-safety: safe from any thread. */
     wisepay_status (*reseal_keys)(wisepay_instance *instance, const wisepay_reseal_request *request,

@@ -1,6 +1,7 @@
 #include "plugin/maintenance/reseal_keys.h"
 
 #include <boost/json.hpp>
+#include <set>
 
 #include "plugin/util/error.h"
 
@@ -35,12 +36,17 @@ ResealReport reseal_keys(storage::SettingsStore &store, const KeyRing &keys,
                          std::chrono::milliseconds budget, const Logger &log) {
     ResealReport report;
     report.current_key_id = keys.current().id();
+    std::set<std::string> unopenable;  // key ids the ring lacks
     try {
         for (const storage::SettingsRecord &row : store.all_settings(after(budget))) {
             if (!row.api_key || row.api_key->key_id == report.current_key_id)
                 continue;
             if (max_tenants != 0 && report.resealed == max_tenants)
                 break;
+            if (keys.find(row.api_key->key_id) == nullptr) {
+                unopenable.insert(row.api_key->key_id);
+                continue;  // the others can still move
+            }
             const SecretBytes key =
                 open_sealed(keys, row.tenant_id, row.api_key->blob, row.api_key->key_id);
             Sealed sealed = seal(keys, row.tenant_id, key.view());
@@ -56,7 +62,19 @@ ResealReport reseal_keys(storage::SettingsStore &store, const KeyRing &keys,
                          report.current_key_id + " by '" + actor + "'");
             }
         }
-        report.remaining_by_key = not_under(store.all_settings(after(budget)), report.current_key_id);
+        report.remaining_by_key =
+            not_under(store.all_settings(after(budget)), report.current_key_id);
+        if (!unopenable.empty()) {
+            std::string ids;
+            for (const std::string &id : unopenable)
+                ids += (ids.empty() ? "" : ", ") + id;
+            throw Error(WISEPAY_E_CRYPTO, "master_key_missing",
+                        std::to_string(report.resealed) +
+                            " tenants were re-sealed, but some keys are sealed under master key " +
+                            ids +
+                            ", which this plugin's master keys do not include. Add that key to "
+                            "\"master_keys\" and run the re-seal again.");
+        }
     } catch (const storage::StorageError &e) {
         log.error(std::string("re-sealing API keys: ") + e.what());
         throw Error(WISEPAY_E_STORAGE, "storage_failure",

@@ -1,5 +1,6 @@
 #include "tests/integration/plugin_host.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <stdexcept>
@@ -56,6 +57,28 @@ void TestHost::on_log(void *host_data, wisepay_log_level level, const char *mess
     auto *self = static_cast<TestHost *>(host_data);
     std::lock_guard lock(self->mutex_);
     self->logs_.push_back(std::to_string(level) + " " + message);
+}
+
+void TestHost::store_master_key(const std::string &name, const std::string &bytes,
+                                wisepay_status fail_with) {
+    key_name_ = name;
+    key_bytes_ = bytes;
+    key_fail_with_ = fail_with;
+    host_.get_master_key = &TestHost::on_get_master_key;
+}
+
+wisepay_status TestHost::on_get_master_key(void *host_data, const char *name,
+                                           unsigned char *out_key, std::size_t capacity,
+                                           std::size_t *out_len) {
+    auto *self = static_cast<TestHost *>(host_data);
+    ++self->key_requests_;
+    if (self->key_fail_with_ != WISEPAY_OK)
+        return self->key_fail_with_;
+    if (self->key_name_ != name)
+        return WISEPAY_E_INVALID_ARGUMENT;
+    std::memcpy(out_key, self->key_bytes_.data(), std::min(capacity, self->key_bytes_.size()));
+    *out_len = self->key_bytes_.size();
+    return WISEPAY_OK;
 }
 
 wisepay_status TestHost::on_register(void *host_data, const wisepay_page *page) {

@@ -45,15 +45,28 @@ class TestHost {
     // Makes register_page answer with `status` from now on.
     void refuse_registration(wisepay_status status) { refuse_with_ = status; }
 
+    // The host's secret store for get_master_key: `name` holds `bytes` (any
+    // length, to test wrong ones); `fail_with` other than WISEPAY_OK makes
+    // every call fail with it. Without a store, get_master_key is NULL.
+    void store_master_key(const std::string &name, const std::string &bytes,
+                          wisepay_status fail_with = WISEPAY_OK);
+    int master_key_requests() const { return key_requests_; }
+
   private:
     static void on_log(void *host_data, wisepay_log_level level, const char *message);
     static wisepay_status on_register(void *host_data, const wisepay_page *page);
+    static wisepay_status on_get_master_key(void *host_data, const char *name,
+                                            unsigned char *out_key, std::size_t capacity,
+                                            std::size_t *out_len);
 
     wisepay_host host_{};
     mutable std::mutex mutex_;
     std::vector<std::string> logs_;
     std::vector<std::string> pages_;
     wisepay_status refuse_with_ = WISEPAY_OK;
+    std::string key_name_, key_bytes_;
+    wisepay_status key_fail_with_ = WISEPAY_OK;
+    int key_requests_ = 0;
 };
 
 // The config JSON for a plugin instance on `database_path`; `extra` is

@@ -112,3 +112,39 @@ TEST_CASE("the config names exactly one database: an SQLite file or a PostgreSQL
         CHECK(message.find("s3cretPW") == std::string::npos);
     }
 }
+
+TEST_CASE("master keys come as one key or as a ring with one current key") {
+    const std::string rest = ",\"database_path\":\"d\",\"wisepay_base_url\":\"https://a\"}";
+    Config c = parse_config(
+        "{\"master_keys\":[{\"source\":\"file\",\"path\":\"/k/2025\"},"
+        "{\"source\":\"host\",\"name\":\"wisepay/2026\",\"current\":true},"
+        "{\"source\":\"env\",\"name\":\"OLD_KEY\"}]" +
+        rest);
+    REQUIRE(c.master_keys.size() == 3);
+    CHECK_FALSE(c.master_keys[0].current);
+    CHECK(c.master_keys[1].current);
+    CHECK(c.master_keys[1].kind == MasterKeySource::Kind::kHost);
+    CHECK(c.master_keys[1].name_or_path == "wisepay/2026");
+    // A ring of one is current without saying so.
+    CHECK(parse_config("{\"master_keys\":[{\"source\":\"env\",\"name\":\"K\"}]" + rest)
+              .master_keys[0]
+              .current);
+
+    const std::string one = "{\"source\":\"env\",\"name\":\"K\"}";
+    CHECK_THAT(config_error_of("{\"master_key\":" + one + ",\"master_keys\":[" + one + "]" + rest),
+               Catch::Contains("not both"));
+    CHECK_THAT(config_error_of("{\"master_keys\":[" + one + "," + one + "]" + rest),
+               Catch::Contains("exactly one of \"master_keys\" must be marked"));
+    CHECK_THAT(config_error_of("{\"master_keys\":[]" + rest), Catch::Contains("1 to 16 keys"));
+    CHECK_THAT(config_error_of("{\"master_keys\":[{\"source\":\"env\",\"name\":\"K\","
+                               "\"current\":\"yes\"}]" +
+                               rest),
+               Catch::Contains("\"master_keys[0].current\" must be true or false"));
+    CHECK_THAT(config_error_of("{\"master_keys\":[{\"source\":\"host\"}]" + rest),
+               Catch::Contains("\"master_keys[0].name\" is required"));
+    // "current" belongs to a ring's entries only.
+    CHECK_THAT(config_error_of("{\"master_key\":{\"source\":\"env\",\"name\":\"K\","
+                               "\"current\":true}" +
+                               rest),
+               Catch::Contains("unknown setting \"master_key.current\""));
+}
