@@ -33,8 +33,8 @@ wisepay_status copy_from_sqlite_entry(wisepay_instance *instance,
         require(path.size() <= 4096 && text::is_valid_utf8(path), "invalid_sqlite_path",
                 "The SQLite database's path is not a valid path.");
         Plugin &plugin = instance->plugin;
-        const CopyReport copied = copy_from_sqlite(plugin.store(), plugin.keys(), path,
-                                                   deadline_in(0, kMaxCallTime));
+        const CopyReport copied =
+            copy_from_sqlite(plugin.store(), plugin.keys(), path, deadline_in(0, kMaxCallTime));
         plugin.log().info("copied " + std::to_string(copied.tenants) + " tenants and " +
                           std::to_string(copied.audit_rows) + " audit rows from '" + path +
                           "' into " + plugin.store().describe());
@@ -72,9 +72,9 @@ void free_reseal_report(wisepay_reseal_report *report) {
     std::free(report);
 }
 
-constexpr wisepay_maintenance_api kMaintenance = {
-    sizeof(wisepay_maintenance_api), copy_from_sqlite_entry, reseal_keys_entry, free_copy_report,
-    free_reseal_report};
+constexpr wisepay_maintenance_api kMaintenance = {sizeof(wisepay_maintenance_api),
+                                                  copy_from_sqlite_entry, reseal_keys_entry,
+                                                  free_copy_report, free_reseal_report};
 
 }  // namespace
 

@@ -110,8 +110,7 @@ wisepay_copy_report *make_copy_report(std::uint64_t tenants, std::uint64_t audit
     return report;
 }
 
-wisepay_reseal_report *make_reseal_report(const std::string &current_key_id,
-                                          std::uint64_t resealed,
+wisepay_reseal_report *make_reseal_report(const std::string &current_key_id, std::uint64_t resealed,
                                           const std::map<std::string, std::uint64_t> &remaining) {
     const std::size_t counts_offset = sizeof(wisepay_reseal_report);
     const std::size_t strings_offset = counts_offset + remaining.size() * sizeof(wisepay_key_count);
