@@ -2,10 +2,14 @@
 // under the old key keep working once a new one is current, re-sealing moves
 // them, a key the ring lacks is named in a clear error, and a key can come
 // from the host's secret store.
+#include <algorithm>
+#include <atomic>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/integration/plugin_host.h"
@@ -30,21 +34,9 @@ std::string api_key_of(const std::string &tenant) {
 // A config whose master keys are `ring`: hex keys, the one marked "*" current.
 std::string config_with_ring(const std::string &database, const FakeWisePay &fake,
                              const std::vector<std::string> &ring) {
-    std::string keys = ",\"master_keys\":[";
-    for (std::size_t i = 0; i < ring.size(); ++i) {
-        const bool current = ring[i].back() == '*';
-        const std::string hex = current ? ring[i].substr(0, ring[i].size() - 1) : ring[i];
-        keys += std::string(i ? "," : "") + "{\"source\":\"hex\",\"value\":\"" + hex + "\"" +
-                (current ? ",\"current\":true" : "") + "}";
-    }
-    keys += "]";
-    // The helper writes "master_key"; a ring replaces it.
-    std::string config =
-        plugin_config_json({database, kKeyA, fake.base_url(), fake.ca_file()}, keys);
-    const std::size_t at = config.find("\"master_key\":");
-    const std::size_t end = config.find('}', at) + 1;
-    config.erase(at, end - at + 1);  // the member and its comma
-    return config;
+    PluginConfig config{database, "", fake.base_url(), fake.ca_file()};
+    config.ring = ring;
+    return plugin_config_json(config);
 }
 
 const wisepay_maintenance_api &maintenance() {
@@ -268,4 +260,106 @@ TEST_CASE("a master key from the host's secret store") {
     CHECK(refused.status == WISEPAY_E_CONFIG);
     CHECK_THAT(refused.message, Catch::Contains("no get_master_key callback"));
     CHECK(old_host.master_key_requests() == 0);
+}
+
+TEST_CASE("re-sealing while threads click and save on the same tenants loses nothing") {
+    constexpr int kTenants = 8;
+    auto name = [](int i) { return "tenant" + std::to_string(i); };
+    auto key = [](int i, int n) {
+        return "wp_live_t" + std::to_string(i) + "_ROTATEkey_" + std::to_string(n % 2);
+    };
+    FakeWisePay fake;
+    fake.keep_requests(false);
+    for (int i = 0; i < kTenants; ++i) {
+        for (int n = 0; n < 2; ++n) {
+            fake.add_merchant(key(i, n), name(i));
+            fake.add_payer(key(i, n), kPayer);
+        }
+    }
+    TempDir dir;
+    TestHost host;
+    const std::string db = dir.file("settings.db");
+    // Saves seal under A, the re-seal moves to B, clicks open either.
+    PluginInstance saver(host, config_with_ring(db, fake, {kKeyB, kKeyA + "*"}));
+    PluginInstance clicker(host, config_with_ring(db, fake, {kKeyA, kKeyB + "*"}));
+    PluginInstance ops(host, config_with_ring(db, fake, {kKeyA, kKeyB + "*"}));
+    for (int i = 0; i < kTenants; ++i) {
+        REQUIRE(saver
+                    .save(name(i).c_str(), "ann", 0,
+                          "{\"api_key\":\"" + key(i, 0) + "\",\"enabled\":true}")
+                    .ok());
+    }
+
+    std::atomic<bool> stop{false};
+    std::atomic<int> clicks{0}, failed_clicks{0}, saves{0}, failed_saves{0}, reseals{0};
+    std::mutex mutex;
+    std::vector<std::string> acknowledged;  // "tenant|actor|version|"
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 2; ++t) {  // clickers
+        threads.emplace_back([&, t] {
+            for (int n = 0; !stop; ++n) {
+                const CallResult r =
+                    clicker.open_invoice(name((n + t) % kTenants).c_str(), kPayer.c_str());
+                ++clicks;
+                if (!r.ok()) {
+                    ++failed_clicks;
+                    UNSCOPED_INFO("click: " << r.describe());
+                }
+            }
+        });
+    }
+    for (int t = 0; t < 2; ++t) {  // savers, each with tenants of its own
+        threads.emplace_back([&, t] {
+            std::vector<std::int64_t> version(kTenants, 1);
+            for (int n = 1; !stop; ++n) {
+                const int i = 2 * (n % (kTenants / 2)) + t;
+                const std::string actor = "saver" + std::to_string(t) + "-" + std::to_string(n);
+                const CallResult r = saver.save(name(i).c_str(), actor.c_str(), version[i],
+                                                "{\"api_key\":\"" + key(i, n) + "\"}");
+                if (!r.ok()) {
+                    ++failed_saves;
+                    UNSCOPED_INFO("save: " << r.describe());
+                    continue;
+                }
+                ++saves;
+                version[i] += 1;
+                std::lock_guard lock(mutex);
+                acknowledged.push_back(name(i) + "|" + actor + "|" + std::to_string(version[i]) +
+                                       "|");
+            }
+        });
+    }
+    threads.emplace_back([&] {  // the operator, re-sealing again and again
+        while (!stop) {
+            const Resealed r = reseal(ops);
+            if (r.result.ok())
+                ++reseals;
+            else
+                UNSCOPED_INFO("reseal: " << r.result.describe());
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    stop = true;
+    for (auto &thread : threads)
+        thread.join();
+
+    INFO(clicks << " clicks, " << saves << " saves, " << reseals << " re-seal runs");
+    CHECK(failed_clicks == 0);
+    CHECK(failed_saves == 0);
+    CHECK(clicks > 0);
+    CHECK(saves > 0);
+    CHECK(reseals > 0);
+    const auto trail = audit_rows(db);
+    for (const std::string &row : acknowledged) {
+        const bool found = std::any_of(trail.begin(), trail.end(), [&](const std::string &line) {
+            return line.rfind(row, 0) == 0;
+        });
+        if (!found)
+            FAIL_CHECK("acknowledged save without its audit row: " << row);
+    }
+    // Whatever the savers left under A, one more run moves; B alone opens all.
+    REQUIRE(reseal(ops).result.ok());
+    PluginInstance only_b(host, config_with_ring(db, fake, {kKeyB + "*"}));
+    for (int i = 0; i < kTenants; ++i)
+        CHECK(only_b.open_invoice(name(i).c_str(), kPayer.c_str()).ok());
 }

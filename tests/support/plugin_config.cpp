@@ -16,7 +16,20 @@ std::string plugin_config_json(const PluginConfig &config, const std::string &ex
     } else {
         doc["database_url"] = config.database_url;
     }
-    doc["master_key"] = {{"source", "hex"}, {"value", config.master_key_hex}};
+    if (config.ring.empty()) {
+        doc["master_key"] = {{"source", "hex"}, {"value", config.master_key_hex}};
+    } else {
+        boost::json::array keys;
+        for (const std::string &key : config.ring) {
+            const bool current = !key.empty() && key.back() == '*';
+            boost::json::object entry{{"source", "hex"},
+                                      {"value", current ? key.substr(0, key.size() - 1) : key}};
+            if (current)
+                entry["current"] = true;
+            keys.push_back(std::move(entry));
+        }
+        doc["master_keys"] = std::move(keys);
+    }
     doc["wisepay_base_url"] = config.base_url;
     if (!config.ca_file.empty())
         doc["ca_file"] = config.ca_file;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace wisepay::test {
 
@@ -19,6 +20,9 @@ struct PluginConfig {
     // database_path as an SQLite file whatever the backend under test (the
     // single-node deployment a move to PostgreSQL starts from).
     bool on_sqlite = false;
+    // When not empty, "master_keys" instead of "master_key": hex keys, the
+    // one ending in "*" current.
+    std::vector<std::string> ring = {};
 };
 
 // The config document for `config`; `extra` (raw JSON members, each with a
