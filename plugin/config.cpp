@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "plugin/util/error.h"
+#include "plugin/util/wiped_json.h"
 #include "storage/settings_store.h"
 
 namespace wisepay {
@@ -165,13 +166,12 @@ void parse_database(const json::object &obj, Config &config) {
 }  // namespace
 
 Config parse_config(std::string_view text) {
-    boost::system::error_code ec;
-    json::parse_options options;
-    options.max_depth = 8;
-    const json::value doc = json::parse(text, ec, {}, options);
-    if (ec) {
-        throw config_error("not valid JSON (" + ec.message() + ").");
+    // The config may hold a master key in hex and a database password.
+    const WipedJson parsed(text, 8);
+    if (parsed.error()) {
+        throw config_error("not valid JSON (" + parsed.error().message() + ").");
     }
+    const json::value &doc = parsed.value();
     const json::object &obj = as_object(doc, "the config");
     reject_unknown(
         obj,

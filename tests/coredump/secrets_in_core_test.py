@@ -17,8 +17,14 @@ answers as "\\/" (as PHP does), which JSON parsers unescape on a path of their
 own. As a check that the dump holds freed heap memory, the host frees a
 block with a canary in it without wiping it: the canary must be found.
 
+A last round rotates the master key: a second host (reseal_host) saves a key
+under an old master key, re-seals it under a new one through the
+maintenance extension, clicks, destroys its instances and waits; its dump,
+its log lines and the database file must hold neither the API key nor
+either master key (as hex or as raw bytes).
+
   secrets_in_core_test.py [--no-dump] <secret_host> <fake_wisepay_server> <plugin.so>
-                          <scratch dir>
+                          <scratch dir> <reseal_host>
 
 --no-dump is for sanitizer builds: the host and the fake run the same rounds
 and their results are checked, but nothing is dumped. Under AddressSanitizer
@@ -227,16 +233,84 @@ def run_round(number, tools, scratch, clicks, dump):
             shutil.rmtree(work, ignore_errors=True)
 
 
+def run_reseal_round(reseal_host, fake_exe, plugin, scratch, dump):
+    """Rotates the master key in a host that then holds no instance: the dump,
+    the log and the database must hold neither master key nor the API key."""
+    key = random_key(40)
+    old_master, new_master = secrets.token_hex(32), secrets.token_hex(32)
+    work = tempfile.mkdtemp(prefix="core-reseal-", dir=scratch)
+    fake = subprocess.Popen([fake_exe, os.path.join(work, "tokens.txt"), key,
+                             "--payer", "pat@customer.example"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    host = None
+    try:
+        port, ca_file = read_line(fake, "the fake Wise-Pay").split(" ", 1)
+        database = os.path.join(work, "settings.db")
+        host = subprocess.Popen([reseal_host, plugin, database, f"https://127.0.0.1:{port}",
+                                 ca_file],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        host.stdin.write(f"{key}\n{old_master}\n{new_master}\n".encode())
+        host.stdin.flush()
+        done = read_line(host, "the re-seal host")
+        if read_line(host, "the re-seal host") != "ready" or done != "done resealed=1 clicks=2":
+            raise TestFailure(f"the re-seal host's calls did not go as planned: {done}")
+        secrets_to_find = [("API key", key.encode()),
+                           ("old master key (hex)", old_master.encode()),
+                           ("new master key (hex)", new_master.encode()),
+                           ("old master key (bytes)", bytes.fromhex(old_master)),
+                           ("new master key (bytes)", bytes.fromhex(new_master))]
+        found = {}
+        if dump:
+            maps = read_maps(host.pid)
+            core_path = dump_core(host.pid, os.path.join(work, "reseal-host"))
+            with open(core_path, "rb") as f:
+                core = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            try:
+                segments = load_segments(core)
+                for label, needle in secrets_to_find:
+                    hits = find_all(core, needle)
+                    if hits:
+                        found[label] = [where(segments, maps, h) for h in hits]
+            finally:
+                core.close()
+        _, host_err = host.communicate(timeout=TIMEOUT)
+        if host.returncode != 0:
+            raise TestFailure(f"the re-seal host failed: {host_err.decode(errors='replace')}")
+        fake.communicate(timeout=TIMEOUT)
+        # Its log lines, and everything the database files hold (the audit
+        # rows among them), read after the host has gone.
+        stored = b"".join(open(os.path.join(work, name), "rb").read()
+                          for name in os.listdir(work) if name.startswith("settings.db"))
+        for label, needle in secrets_to_find:
+            if needle in host_err:
+                found.setdefault(label, []).append("the host's log")
+            if needle in stored:
+                found.setdefault(label, []).append("the database files")
+        return found
+    finally:
+        for process in (host, fake):
+            if process is not None and process.poll() is None:
+                try:
+                    process.communicate(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        if not os.environ.get("WISEPAY_KEEP_TEST_FILES"):
+            shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     args = sys.argv[1:]
     dump = not (args and args[0] == "--no-dump")
     if not dump:
         args = args[1:]
-    if len(args) != 4:
+    if len(args) != 5:
         print(__doc__, file=sys.stderr)
         return 2
     tools = args[0:3]
     scratch = args[3]
+    reseal_host = args[4]
     os.makedirs(scratch, exist_ok=True)
     rounds = int(os.environ.get("WISEPAY_COREDUMP_ROUNDS", "3"))
     clicks = int(os.environ.get("WISEPAY_COREDUMP_CLICKS", "12"))
@@ -263,6 +337,14 @@ def main():
                 failed = True
             if result["found"]:
                 failed = True
+        found = run_reseal_round(reseal_host, tools[1], tools[2], scratch, dump)
+        print("re-seal round: the key re-sealed under a new master key, the instances destroyed"
+              + ("" if dump else " (no dump)"))
+        for label, places in found.items():
+            for place in places:
+                print(f"    {label} at {place}")
+        if found:
+            failed = True
     except TestFailure as e:
         print(f"FAIL: {e}")
         return 1
@@ -272,7 +354,8 @@ def main():
     if not dump:
         print(f"PASS: {rounds} rounds ran as planned; no dump was taken (--no-dump)")
         return 0
-    print(f"PASS: no API key or sign-in token in {rounds} dumps")
+    print(f"PASS: no API key or sign-in token in {rounds} dumps, and no API key or master key "
+          "in the dump, log or database of the re-seal round")
     return 0
 
 
