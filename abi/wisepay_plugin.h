@@ -301,15 +301,26 @@ typedef struct wisepay_plugin_api {
     const char *plugin_version; /* semantic version, e.g. "0.1.0" */
 
     /* Creates an instance. Cheap: opens the settings database and registers
-     * the page, but makes no network connection (that happens on first use).
+     * the page, but makes no connection to Wise-Pay (that happens on first
+     * use; a PostgreSQL database is connected to, within deadline_ms).
      *
      * config_json (config_len bytes, need not be NUL-terminated):
      *   {
-     *     "database_path": "/var/lib/host/wisepay.db",      (required)
-     *     "master_key": {"source": "env",  "name": "WISEPAY_MASTER_KEY"}
-     *                 | {"source": "file", "path": "...", "create": true}
-     *                 | {"source": "hex",  "value": "<64 hex digits>"},
-     *                                                        (required)
+     *     exactly one of:
+     *     "database_path": "/var/lib/host/wisepay.db",  (an SQLite file: one machine)
+     *     "database_url": "postgresql://user@db/portal?sslmode=verify-full",
+     *                               (a PostgreSQL database shared by a fleet; a
+     *                               libpq URI or keyword string; never logged)
+     *     "pool_size": 4,                      (optional, with database_url: 1-64
+     *                               connections)
+     *     exactly one of:
+     *     "master_key": <key>,                 (the one master key)
+     *     "master_keys": [<key>, ...],         (a ring: one marked "current": true
+     *                               seals, the others only open; 1-16 keys)
+     *       where <key> is {"source": "env",  "name": "WISEPAY_MASTER_KEY"}
+     *                    | {"source": "file", "path": "...", "create": true}
+     *                    | {"source": "hex",  "value": "<64 hex digits>"}
+     *                    | {"source": "host", "name": "..."}  (get_master_key)
      *     "wisepay_base_url": "https://pay.example.com",     (required)
      *     "wisepay_portal_url": "https://pay.example.com",   (optional; where
      *                               sign-in redirects may point; default: base)
@@ -318,8 +329,11 @@ typedef struct wisepay_plugin_api {
      *     "allow_insecure_http": false         (optional; plain http to
      *                               Wise-Pay, for local demos only)
      *   }
-     * The master key is 32 bytes written as 64 hex digits. A key file named
-     * with "create": true is made (mode 0600, random key) when missing.
+     * A master key is 32 bytes written as 64 hex digits (or handed over as
+     * bytes by the host). A key file named with "create": true is made (mode
+     * 0600, random key) when missing. A problem with the config is
+     * WISEPAY_E_CONFIG with a message naming the key at fault (never a key or
+     * a password); a database that cannot be opened is WISEPAY_E_STORAGE.
      *
      * The host table is copied; its callbacks must stay callable until
      * destroy() returns. On success *out_instance is set; on failure it is
