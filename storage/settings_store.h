@@ -64,6 +64,18 @@ struct SealedKey {
     std::string last4;                // the only plaintext part ever stored
 };
 
+// What the last clicks found that an admin must act on, kept with the
+// tenant's row and shared by every instance on the database.
+struct Health {
+    std::string problem;        // "" healthy; "key_rejected", "upstream_disabled", "unreachable"
+    std::string since;          // when the problem began, ISO-8601 UTC; "" when healthy
+    std::int64_t failures = 0;  // clicks in a row that could not reach Wise-Pay
+    std::string last_success;   // the last click known to have worked, ISO-8601 UTC; ""
+};
+
+// What one click found, for Health.
+enum class ClickOutcome { kSucceeded, kKeyRejected, kUpstreamDisabled, kUnreachable };
+
 struct SettingsRecord {
     std::string tenant_id;
     std::int64_t version = 0;  // 0: never saved
@@ -71,6 +83,7 @@ struct SettingsRecord {
     std::optional<SealedKey> api_key;
     std::string updated_at;  // ISO-8601 UTC; empty when never saved
     std::string updated_by;  // empty when never saved
+    Health health;
 };
 
 struct AuditRecord {
@@ -97,8 +110,9 @@ class ConflictError : public std::runtime_error {
 // What a save wants written: built from the row as it stands inside the
 // save's transaction. May throw to abandon the save; nothing is written then.
 struct PlannedSave {
-    SettingsRecord next;       // version, updated_at are filled in by the store
-    std::string changes_json;  // for the audit row
+    SettingsRecord next;        // version, updated_at are filled in by the store
+    std::string changes_json;   // for the audit row
+    bool reset_health = false;  // a new key: what clicks found about the old one goes
 };
 using SavePlanner = std::function<PlannedSave(const SettingsRecord &current)>;
 
@@ -118,6 +132,16 @@ class SettingsStore {
     virtual SettingsRecord save(const std::string &tenant_id, const std::string &actor,
                                 std::int64_t expected_version, const SavePlanner &plan,
                                 Deadline deadline) = 0;
+
+    // Records what a click found, as one statement on the tenant's row that
+    // touches nothing else (no version change): a success clears any problem
+    // and stamps the last success with `now`; a rejected key or a switched-off
+    // integration becomes the problem (keeping its start when it is the same
+    // one); an unreachable Wise-Pay counts a failure in a row, and becomes the
+    // problem at `unreachable_after` of them unless another one is recorded.
+    // Nothing happens for a tenant that never saved.
+    virtual void record_click(const std::string &tenant_id, ClickOutcome outcome,
+                              const std::string &now, int unreachable_after, Deadline deadline) = 0;
 
     // Puts `replacement` (the same API key, sealed again under another master
     // key) in place of the tenant's sealed key and writes an audit row with

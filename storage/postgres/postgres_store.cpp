@@ -37,6 +37,13 @@ CREATE TABLE wisepay.audit (
 );
 CREATE INDEX audit_by_tenant ON wisepay.audit (tenant_id, id);
 )sql",
+    // 2: what the last clicks found, kept with the tenant's row.
+    R"sql(
+ALTER TABLE wisepay.settings ADD COLUMN health_problem text;
+ALTER TABLE wisepay.settings ADD COLUMN health_since text;
+ALTER TABLE wisepay.settings ADD COLUMN health_failures bigint NOT NULL DEFAULT 0;
+ALTER TABLE wisepay.settings ADD COLUMN health_last_success text;
+)sql",
 };
 
 // Taken inside the migration transaction: nodes that start together wait
@@ -46,7 +53,8 @@ constexpr const char *kMigrationLock = "SELECT pg_advisory_xact_lock(77310950246
 
 constexpr const char *kSelectRow =
     "SELECT version, enabled, api_key_sealed, api_key_key_id, api_key_last4, updated_at, "
-    "updated_by, tenant_id FROM wisepay.settings";
+    "updated_by, tenant_id, health_problem, health_since, health_failures, health_last_success "
+    "FROM wisepay.settings";
 
 constexpr const char *kSelectAudit =
     "SELECT id, tenant_id, version, actor, at, changes FROM wisepay.audit";
@@ -62,6 +70,10 @@ SettingsRecord read_row(const pq::Result &rows, int row) {
     record.updated_at = rows.text(row, 5);
     record.updated_by = rows.text(row, 6);
     record.tenant_id = rows.text(row, 7);
+    record.health.problem = rows.text(row, 8);  // NULL reads as ""
+    record.health.since = rows.text(row, 9);
+    record.health.failures = rows.int64(row, 10);
+    record.health.last_success = rows.text(row, 11);
     return record;
 }
 
@@ -86,6 +98,10 @@ SettingsRecord load_row(pq::Connection &connection, const std::string &tenant_id
     return read_row(rows, 0);
 }
 
+Param text_or_null(const std::string &text) {
+    return text.empty() ? Param::null() : Param::of(text);
+}
+
 std::vector<Param> row_params(const SettingsRecord &row) {
     return {Param::of(row.tenant_id),
             Param::of(row.version),
@@ -97,14 +113,21 @@ std::vector<Param> row_params(const SettingsRecord &row) {
             Param::of(row.updated_by)};
 }
 
-// Inserts unless the tenant has a row; returns whether it inserted.
+// Inserts, health included, unless the tenant has a row; returns whether it
+// inserted.
 bool insert_row(pq::Connection &connection, const SettingsRecord &row, Deadline deadline) {
+    std::vector<Param> params = row_params(row);
+    params.push_back(text_or_null(row.health.problem));
+    params.push_back(text_or_null(row.health.since));
+    params.push_back(Param::of(row.health.failures));
+    params.push_back(text_or_null(row.health.last_success));
     return connection
                .exec(
                    "INSERT INTO wisepay.settings (tenant_id, version, enabled, api_key_sealed, "
-                   "api_key_key_id, api_key_last4, updated_at, updated_by) VALUES ($1, $2, $3, "
-                   "$4, $5, $6, $7, $8) ON CONFLICT (tenant_id) DO NOTHING",
-                   row_params(row), deadline)
+                   "api_key_key_id, api_key_last4, updated_at, updated_by, health_problem, "
+                   "health_since, health_failures, health_last_success) VALUES ($1, $2, $3, $4, "
+                   "$5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (tenant_id) DO NOTHING",
+                   params, deadline)
                .affected() == 1;
 }
 
@@ -262,6 +285,12 @@ SettingsRecord PostgresStore::save(const std::string &tenant_id, const std::stri
             }
             if (!written)
                 throw ConflictError(load_row(connection, tenant_id, deadline));
+            if (planned.reset_health) {
+                connection.exec(
+                    "UPDATE wisepay.settings SET health_problem = NULL, health_since "
+                    "= NULL, health_failures = 0 WHERE tenant_id = $1",
+                    {Param::of(tenant_id)}, deadline);
+            }
             insert_audit(connection,
                          AuditRecord{0, tenant_id, next.version, actor, next.updated_at,
                                      planned.changes_json},
@@ -281,19 +310,58 @@ SettingsRecord PostgresStore::save(const std::string &tenant_id, const std::stri
     });
 }
 
+void PostgresStore::record_click(const std::string &tenant_id, ClickOutcome outcome,
+                                 const std::string &now, int unreachable_after, Deadline deadline) {
+    with_connection("record a click's outcome", deadline, [&](pq::Connection &connection) {
+        switch (outcome) {
+            case ClickOutcome::kSucceeded:
+                connection.exec(
+                    "UPDATE wisepay.settings SET health_problem = NULL, health_since "
+                    "= NULL, health_failures = 0, health_last_success = $1 WHERE "
+                    "tenant_id = $2",
+                    {Param::of(now), Param::of(tenant_id)}, deadline);
+                break;
+            case ClickOutcome::kKeyRejected:
+            case ClickOutcome::kUpstreamDisabled:
+                // Every expression reads the row as it was before the update.
+                connection.exec(
+                    "UPDATE wisepay.settings SET health_since = CASE WHEN health_problem IS NOT "
+                    "DISTINCT FROM $1 THEN health_since ELSE $2 END, health_problem = $1, "
+                    "health_failures = 0 WHERE tenant_id = $3",
+                    {Param::of(outcome == ClickOutcome::kKeyRejected ? "key_rejected"
+                                                                     : "upstream_disabled"),
+                     Param::of(now), Param::of(tenant_id)},
+                    deadline);
+                break;
+            case ClickOutcome::kUnreachable:
+                connection.exec(
+                    "UPDATE wisepay.settings SET health_failures = health_failures + 1, "
+                    "health_problem = CASE WHEN health_problem IS NULL AND health_failures + 1 >= "
+                    "$1 THEN 'unreachable' ELSE health_problem END, health_since = CASE WHEN "
+                    "health_problem IS NULL AND health_failures + 1 >= $1 THEN $2 ELSE "
+                    "health_since END WHERE tenant_id = $3",
+                    {Param::of(std::int64_t{unreachable_after}), Param::of(now),
+                     Param::of(tenant_id)},
+                    deadline);
+                break;
+        }
+    });
+}
+
 bool PostgresStore::replace_sealed_key(const std::string &tenant_id, std::int64_t version,
-                                       const std::string &old_key_id,
-                                       const SealedKey &replacement, const std::string &actor,
-                                       const std::string &changes_json, Deadline deadline) {
+                                       const std::string &old_key_id, const SealedKey &replacement,
+                                       const std::string &actor, const std::string &changes_json,
+                                       Deadline deadline) {
     return with_connection("re-seal a key", deadline, [&](pq::Connection &connection) {
         Transaction tx(connection, deadline);
         const bool replaced =
             connection
-                .exec("UPDATE wisepay.settings SET api_key_sealed = $1, api_key_key_id = $2 "
-                      "WHERE tenant_id = $3 AND version = $4 AND api_key_key_id = $5",
-                      {Param::bytes(replacement.blob), Param::of(replacement.key_id),
-                       Param::of(tenant_id), Param::of(version), Param::of(old_key_id)},
-                      deadline)
+                .exec(
+                    "UPDATE wisepay.settings SET api_key_sealed = $1, api_key_key_id = $2 "
+                    "WHERE tenant_id = $3 AND version = $4 AND api_key_key_id = $5",
+                    {Param::bytes(replacement.blob), Param::of(replacement.key_id),
+                     Param::of(tenant_id), Param::of(version), Param::of(old_key_id)},
+                    deadline)
                 .affected() == 1;
         if (!replaced)
             return false;  // changed since it was read: the transaction rolls back
@@ -304,10 +372,9 @@ bool PostgresStore::replace_sealed_key(const std::string &tenant_id, std::int64_
             tx.commit();
         } catch (const PqError &e) {
             if (e.fault() == Fault::kLostInFlight || e.fault() == Fault::kTimeout) {
-                throw CommitUnknownError("the connection to the settings database (" +
-                                         description_ +
-                                         ") was lost while a re-seal was being committed: " +
-                                         e.what());
+                throw CommitUnknownError(
+                    "the connection to the settings database (" + description_ +
+                    ") was lost while a re-seal was being committed: " + e.what());
             }
             throw;
         }

@@ -37,6 +37,8 @@ class PostgresStore final : public SettingsStore {
     SettingsRecord save(const std::string &tenant_id, const std::string &actor,
                         std::int64_t expected_version, const SavePlanner &plan,
                         Deadline deadline) override;
+    void record_click(const std::string &tenant_id, ClickOutcome outcome, const std::string &now,
+                      int unreachable_after, Deadline deadline) override;
     bool replace_sealed_key(const std::string &tenant_id, std::int64_t version,
                             const std::string &old_key_id, const SealedKey &replacement,
                             const std::string &actor, const std::string &changes_json,

@@ -42,6 +42,13 @@ CREATE TABLE audit (
 ) STRICT;
 CREATE INDEX audit_by_tenant ON audit (tenant_id, id);
 )sql",
+    // 2: what the last clicks found, kept with the tenant's row.
+    R"sql(
+ALTER TABLE settings ADD COLUMN health_problem TEXT;
+ALTER TABLE settings ADD COLUMN health_since TEXT;
+ALTER TABLE settings ADD COLUMN health_failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE settings ADD COLUMN health_last_success TEXT;
+)sql",
 };
 
 constexpr int kBusyTimeoutMs = 5000;

@@ -12,7 +12,8 @@ namespace {
 
 constexpr const char *kSelectRow =
     "SELECT version, enabled, api_key_sealed, api_key_key_id, api_key_last4, updated_at, "
-    "updated_by, tenant_id FROM settings";
+    "updated_by, tenant_id, health_problem, health_since, health_failures, health_last_success "
+    "FROM settings";
 
 // A row as kSelectRow reads it.
 SettingsRecord read_row(SQLite::Statement &row) {
@@ -30,7 +31,19 @@ SettingsRecord read_row(SQLite::Statement &row) {
     }
     record.updated_at = row.getColumn(5).getString();
     record.updated_by = row.getColumn(6).getString();
+    record.health.problem = row.getColumn(8).getString();  // NULL reads as ""
+    record.health.since = row.getColumn(9).getString();
+    record.health.failures = row.getColumn(10).getInt64();
+    record.health.last_success = row.getColumn(11).getString();
     return record;
+}
+
+// NULL for "", so that an empty value is never stored as one.
+void bind_text_or_null(SQLite::Statement &statement, int index, const std::string &text) {
+    if (text.empty())
+        statement.bind(index);
+    else
+        statement.bind(index, text);
 }
 
 AuditRecord read_audit(SQLite::Statement &row) {
@@ -39,11 +52,20 @@ AuditRecord read_audit(SQLite::Statement &row) {
                        row.getColumn(4).getString(), row.getColumn(5).getString()};
 }
 
-void write_row(SQLite::Database &db, const SettingsRecord &row, const char *verb) {
+// Writes `row`, health included, as a new row; or, with `save`, over the
+// tenant's existing row, leaving its health to record_click.
+void write_row(SQLite::Database &db, const SettingsRecord &row, bool save) {
     SQLite::Statement write(
-        db, std::string(verb) +
-                " INTO settings (tenant_id, version, enabled, api_key_sealed, api_key_key_id, "
-                "api_key_last4, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        db, std::string("INSERT INTO settings (tenant_id, version, enabled, api_key_sealed, "
+                        "api_key_key_id, api_key_last4, updated_at, updated_by, health_problem, "
+                        "health_since, health_failures, health_last_success) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") +
+                (save ? " ON CONFLICT (tenant_id) DO UPDATE SET version = excluded.version, "
+                        "enabled = excluded.enabled, api_key_sealed = excluded.api_key_sealed, "
+                        "api_key_key_id = excluded.api_key_key_id, "
+                        "api_key_last4 = excluded.api_key_last4, "
+                        "updated_at = excluded.updated_at, updated_by = excluded.updated_by"
+                      : ""));
     write.bind(1, row.tenant_id);
     write.bind(2, static_cast<int64_t>(row.version));
     write.bind(3, row.enabled ? 1 : 0);
@@ -58,6 +80,10 @@ void write_row(SQLite::Database &db, const SettingsRecord &row, const char *verb
     }
     write.bind(7, row.updated_at);
     write.bind(8, row.updated_by);
+    bind_text_or_null(write, 9, row.health.problem);
+    bind_text_or_null(write, 10, row.health.since);
+    write.bind(11, static_cast<int64_t>(row.health.failures));
+    bind_text_or_null(write, 12, row.health.last_success);
     write.exec();
 }
 
@@ -154,13 +180,73 @@ SettingsRecord SqliteStore::save(const std::string &tenant_id, const std::string
         next.version = current.version + 1;
         next.updated_at = utc_now_iso8601();
         next.updated_by = actor;
-        write_row(db_, next, "INSERT OR REPLACE");
+        write_row(db_, next, /*save=*/true);
+        if (planned.reset_health) {
+            SQLite::Statement reset(db_,
+                                    "UPDATE settings SET health_problem = NULL, health_since = "
+                                    "NULL, health_failures = 0 WHERE tenant_id = ?");
+            reset.bind(1, tenant_id);
+            reset.exec();
+        }
         write_audit(db_, AuditRecord{0, tenant_id, next.version, actor, next.updated_at,
                                      planned.changes_json});
         tx.commit();
         return next;
     } catch (const SQLite::Exception &e) {
         throw StorageError(std::string("cannot save settings: ") + e.what());
+    }
+}
+
+void SqliteStore::record_click(const std::string &tenant_id, ClickOutcome outcome,
+                               const std::string &now, int unreachable_after, Deadline) {
+    std::lock_guard lock(mutex_);
+    try {
+        switch (outcome) {
+            case ClickOutcome::kSucceeded: {
+                SQLite::Statement update(db_,
+                                         "UPDATE settings SET health_problem = NULL, "
+                                         "health_since = NULL, health_failures = 0, "
+                                         "health_last_success = ? WHERE tenant_id = ?");
+                update.bind(1, now);
+                update.bind(2, tenant_id);
+                update.exec();
+                break;
+            }
+            case ClickOutcome::kKeyRejected:
+            case ClickOutcome::kUpstreamDisabled: {
+                const char *problem =
+                    outcome == ClickOutcome::kKeyRejected ? "key_rejected" : "upstream_disabled";
+                // Every expression reads the row as it was before the update.
+                SQLite::Statement update(
+                    db_,
+                    "UPDATE settings SET health_since = CASE WHEN health_problem IS ? THEN "
+                    "health_since ELSE ? END, health_problem = ?, health_failures = 0 "
+                    "WHERE tenant_id = ?");
+                update.bind(1, problem);
+                update.bind(2, now);
+                update.bind(3, problem);
+                update.bind(4, tenant_id);
+                update.exec();
+                break;
+            }
+            case ClickOutcome::kUnreachable: {
+                SQLite::Statement update(
+                    db_,
+                    "UPDATE settings SET health_failures = health_failures + 1, "
+                    "health_problem = CASE WHEN health_problem IS NULL AND health_failures + 1 "
+                    ">= ? THEN 'unreachable' ELSE health_problem END, "
+                    "health_since = CASE WHEN health_problem IS NULL AND health_failures + 1 >= ? "
+                    "THEN ? ELSE health_since END WHERE tenant_id = ?");
+                update.bind(1, unreachable_after);
+                update.bind(2, unreachable_after);
+                update.bind(3, now);
+                update.bind(4, tenant_id);
+                update.exec();
+                break;
+            }
+        }
+    } catch (const SQLite::Exception &e) {
+        throw StorageError(std::string("cannot record a click's outcome: ") + e.what());
     }
 }
 
@@ -181,7 +267,8 @@ bool SqliteStore::replace_sealed_key(const std::string &tenant_id, std::int64_t 
         update.bind(5, old_key_id);
         if (update.exec() != 1)
             return false;  // changed since it was read: the transaction rolls back
-        write_audit(db_, AuditRecord{0, tenant_id, version, actor, utc_now_iso8601(), changes_json});
+        write_audit(db_,
+                    AuditRecord{0, tenant_id, version, actor, utc_now_iso8601(), changes_json});
         tx.commit();
         return true;
     } catch (const SQLite::Exception &e) {
@@ -245,7 +332,7 @@ void SqliteStore::import(const std::vector<SettingsRecord> &settings,
         for (const SettingsRecord &row : settings) {
             if (load_locked(row.tenant_id).version != 0)
                 throw TenantExistsError(row.tenant_id, describe());
-            write_row(db_, row, "INSERT");
+            write_row(db_, row, /*save=*/false);
         }
         for (const AuditRecord &row : audit)
             write_audit(db_, row);

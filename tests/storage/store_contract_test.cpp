@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "storage/postgres/postgres_store.h"
+#include "storage/sqlite/database.h"
 #include "tests/storage/test_database.h"
 
 using namespace wisepay::storage;
@@ -235,9 +237,8 @@ TEST_CASE("everything is copied to an empty database as it is, and never over a 
 
     // A second copy finds the tenants there and writes nothing.
     target->save("acme", "carol", 2, enable(false), soon());
-    CHECK_THROWS_AS(
-        target->import(source->all_settings(soon()), source->all_audit(soon()), soon()),
-        TenantExistsError);
+    CHECK_THROWS_AS(target->import(source->all_settings(soon()), source->all_audit(soon()), soon()),
+                    TenantExistsError);
     CHECK(target->load("acme", soon())->version == 3);
     CHECK(target->all_audit(soon()).size() == 4);
 }
@@ -278,11 +279,17 @@ TEST_CASE("instances opening an empty database at the same moment migrate it onc
         thread.join();
     CHECK(failed == 0);
     if (db.backend() == Backend::kSqlite) {
-        CHECK(db.outside("PRAGMA user_version") == "1\n");
+        CHECK(db.outside("PRAGMA user_version") == std::to_string(current_schema_version()) + "\n");
     } else {
         // One row per migration: a second run of one would break its key.
-        CHECK(db.outside("SELECT string_agg(version::text, ',') FROM wisepay.schema_migrations") ==
-              "1\n");
+        std::string all;
+        for (int v = 1; v <= PostgresStore::current_schema_version(); ++v) {
+            if (v > 1)
+                all += ',';
+            all += std::to_string(v);
+        }
+        CHECK(db.outside("SELECT string_agg(version::text, ',' ORDER BY version) FROM "
+                         "wisepay.schema_migrations") == all + "\n");
     }
     stores[0]->save("acme", "ann", 0, enable(true), soon());
     CHECK(stores[kInstances - 1]->load("acme", soon())->version == 1);
@@ -292,14 +299,15 @@ TEST_CASE("a sealed key is replaced only while the row is as it was read") {
     TestDatabase db(any_backend());
     INFO(db.name());
     auto store = db.open();
-    store->save("acme", "ann", 0,
-                [](const SettingsRecord &c) {
-                    PlannedSave p{c, R"({"api_key":"set"})"};
-                    p.next.api_key = SealedKey{{1, 1, 1}, "old-key", "abcd"};
-                    p.next.enabled = true;
-                    return p;
-                },
-                soon());
+    store->save(
+        "acme", "ann", 0,
+        [](const SettingsRecord &c) {
+            PlannedSave p{c, R"({"api_key":"set"})"};
+            p.next.api_key = SealedKey{{1, 1, 1}, "old-key", "abcd"};
+            p.next.enabled = true;
+            return p;
+        },
+        soon());
     const SealedKey moved{{2, 2, 2, 2}, "new-key", "abcd"};
 
     // The version or the key id it was read with no longer match: nothing.
@@ -323,4 +331,63 @@ TEST_CASE("a sealed key is replaced only while the row is as it was read") {
     CHECK(trail[0].changes_json == R"({"api_key":"re-sealed"})");
     // Done once: the row no longer has the old key.
     CHECK_FALSE(store->replace_sealed_key("acme", 1, "old-key", moved, "ops", "{}", soon()));
+}
+
+TEST_CASE("what clicks find is kept with the row, shared, and never moves the version") {
+    TestDatabase db(any_backend());
+    INFO(db.name());
+    auto store = db.open();
+    auto other = db.open();
+    store->save("acme", "ann", 0, enable(true), soon());
+    auto health = [&] { return other->load("acme", soon())->health; };
+
+    // Unreachable twice is not a problem yet; the third time it is.
+    store->record_click("acme", ClickOutcome::kUnreachable, "2026-11-29T10:00:00.000Z", 3, soon());
+    store->record_click("acme", ClickOutcome::kUnreachable, "2026-11-29T10:00:01.000Z", 3, soon());
+    CHECK(health().problem.empty());
+    CHECK(health().failures == 2);
+    store->record_click("acme", ClickOutcome::kUnreachable, "2026-11-29T10:00:02.000Z", 3, soon());
+    CHECK(health().problem == "unreachable");
+    CHECK(health().since == "2026-11-29T10:00:02.000Z");
+
+    // A rejected key takes over; seen again, it keeps its start.
+    store->record_click("acme", ClickOutcome::kKeyRejected, "2026-11-29T10:01:00.000Z", 3, soon());
+    store->record_click("acme", ClickOutcome::kKeyRejected, "2026-11-29T10:02:00.000Z", 3, soon());
+    CHECK(health().problem == "key_rejected");
+    CHECK(health().since == "2026-11-29T10:01:00.000Z");
+    CHECK(health().failures == 0);
+    // An unreachable click does not hide it.
+    store->record_click("acme", ClickOutcome::kUnreachable, "2026-11-29T10:03:00.000Z", 1, soon());
+    CHECK(health().problem == "key_rejected");
+
+    // A success clears it all and stamps the time.
+    store->record_click("acme", ClickOutcome::kSucceeded, "2026-11-29T10:04:00.000Z", 3, soon());
+    CHECK(health().problem.empty());
+    CHECK(health().since.empty());
+    CHECK(health().failures == 0);
+    CHECK(health().last_success == "2026-11-29T10:04:00.000Z");
+
+    // None of it was a save.
+    CHECK(other->load("acme", soon())->version == 1);
+    CHECK(other->audit_trail("acme", 10, 0, soon()).size() == 1);
+    store->record_click("globex", ClickOutcome::kKeyRejected, "2026-11-29T10:05:00.000Z", 3,
+                        soon());
+    CHECK(other->load("globex", soon())->version == 0);
+
+    // A save keeps what clicks found, unless it brings a new key.
+    store->record_click("acme", ClickOutcome::kUpstreamDisabled, "2026-11-29T10:06:00.000Z", 3,
+                        soon());
+    store->save("acme", "ann", 1, enable(false), soon());
+    CHECK(health().problem == "upstream_disabled");
+    store->save(
+        "acme", "ann", 2,
+        [](const SettingsRecord &c) {
+            PlannedSave p{c, R"({"api_key":"replaced"})"};
+            p.next.api_key = SealedKey{{3, 3}, "kid", "wxyz"};
+            p.reset_health = true;
+            return p;
+        },
+        soon());
+    CHECK(health().problem.empty());
+    CHECK(health().last_success == "2026-11-29T10:04:00.000Z");  // what it was
 }
