@@ -10,7 +10,7 @@ Fixture::Fixture(int server_cpu) {
     ServerOptions options;
     options.cert_file = test::write_pem(dir_.file("server.pem"), server_cert.cert_pem);
     options.key_file = test::write_pem(dir_.file("server.key"), server_cert.key_pem);
-    options.api_key = "wp_live_BENCHkey_0001";
+    options.api_key = kBenchApiKey;
     options.payers = {"pat@customer.example"};
     options.cpu = server_cpu;
     server_ = std::make_unique<ServerProcess>(options);

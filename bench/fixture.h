@@ -14,6 +14,10 @@
 
 namespace wisepay::bench {
 
+// The one merchant key the benchmark server accepts; every tenant the
+// benchmark saves uses it (a save checks a new key with Wise-Pay).
+inline constexpr const char *kBenchApiKey = "wp_live_BENCHkey_0001";
+
 class Fixture {
   public:
     // Starts the server pinned to `server_cpu` (-1: not pinned).

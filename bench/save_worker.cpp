@@ -1,5 +1,7 @@
 #include "bench/save_worker.h"
 
+#include "bench/fixture.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -27,9 +29,6 @@ using Clock = std::chrono::steady_clock;
     std::fprintf(stderr, "bench: save workers: %s\n", what.c_str());
     std::exit(1);
 }
-
-// The API key every worker tenant saves first (never sent anywhere).
-constexpr const char *kWorkerKey = "wp_live_SAVEkey_0001";
 
 struct Worker {
     pid_t pid = -1;
@@ -124,7 +123,7 @@ int run_save_worker(const std::string &config_json, int threads, const std::stri
     std::vector<std::int64_t> versions;
     for (int t = 0; t < threads; ++t) {
         tenants.push_back(tenant_prefix + "t" + std::to_string(t));
-        versions.push_back(plugin.enable_tenant(tenants.back(), kWorkerKey));
+        versions.push_back(plugin.enable_tenant(tenants.back(), kBenchApiKey));
     }
     std::cout << "ready" << std::endl;
     std::string go;

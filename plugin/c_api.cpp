@@ -123,9 +123,9 @@ wisepay_status api_save_settings(wisepay_instance *instance, const wisepay_save_
         SaveCommand command{check_tenant_id(request->tenant_id), check_actor(request->actor),
                             request->expected_version,
                             std::string_view(request->settings_json, request->settings_json_len)};
-        auto written = instance->plugin.settings().save(command);
+        const SaveResult saved = instance->plugin.settings().save(command);
         if (out_json != nullptr) {
-            *out_json = copy_string(SettingsService::to_public_json(*written));
+            *out_json = copy_string(SettingsService::to_public_json(*saved.record, saved.warnings));
         }
     });
 }

@@ -27,8 +27,7 @@ void free_redirect(wisepay_redirect *redirect);
 
 // Reports of the maintenance extension, for its free functions.
 wisepay_copy_report *make_copy_report(std::uint64_t tenants, std::uint64_t audit_rows);
-wisepay_reseal_report *make_reseal_report(const std::string &current_key_id,
-                                          std::uint64_t resealed,
+wisepay_reseal_report *make_reseal_report(const std::string &current_key_id, std::uint64_t resealed,
                                           const std::map<std::string, std::uint64_t> &remaining);
 
 // A short random id that support can find in the log ("unavailable" when

@@ -29,11 +29,11 @@ Plugin::Plugin(const Logger &log, const HostKeys &host_keys, std::string_view co
       config_(parse_config(config_json)),
       keys_(load_key_ring(config_.master_keys, host_keys, log_)),
       store_(open_store(log_, config_)),
-      settings_(*store_, keys_, log_, config_.deadline),
       wisepay_(WisePayOptions{config_.wisepay_base, config_.wisepay_portal, config_.ca_file,
                               config_.allow_insecure_http,
                               std::string("wisepay-deskdirector-plugin/") + kPluginVersion},
                log_),
+      settings_(*store_, keys_, wisepay_, log_, config_.deadline),
       invoice_links_(settings_, wisepay_, config_.deadline) {
     for (const std::string &note : store_->opening_notes())
         log_.warning(note);

@@ -39,8 +39,8 @@ class Plugin {
     Config config_;
     KeyRing keys_;
     std::unique_ptr<storage::SettingsStore> store_;
-    SettingsService settings_;
     WisePayApi wisepay_;
+    SettingsService settings_;
     InvoiceLinks invoice_links_;
     Stats stats_;
 };

@@ -70,8 +70,8 @@ void Stats::record(Call call, wisepay_status status, std::chrono::nanoseconds el
 
 std::string Stats::to_json() const {
     static constexpr const char *kNames[kCalls] = {
-        "create",          "get_page_schema", "get_settings", "save_settings",
-        "test_connection", "open_invoice",    "get_stats",    "settings_view",
+        "create",          "get_page_schema",  "get_settings", "save_settings",
+        "test_connection", "open_invoice",     "get_stats",    "settings_view",
         "audit_list",      "copy_from_sqlite", "reseal_keys"};
     boost::json::object calls;
     boost::json::object latency;

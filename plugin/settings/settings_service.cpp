@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "plugin/settings/health.h"
 #include "plugin/settings/settings_input.h"
 #include "plugin/util/error.h"
 
@@ -55,6 +56,8 @@ storage::PlannedSave plan_save(const SettingsRecord &current, SettingsPatch &pat
                 storage::SealedKey{std::move(sealed.blob), std::move(sealed.key_id),
                                    std::string(key.substr(key.size() - 4))};
             changes["api_key"] = current.api_key ? "replaced" : "set";
+            // What clicks found about the old key does not hold for this one.
+            planned.reset_health = true;
             break;
         }
         case ApiKeyChange::Kind::kRemove:
@@ -96,14 +99,23 @@ std::shared_ptr<const SettingsRecord> SettingsService::current(const std::string
     }
 }
 
-std::shared_ptr<const SettingsRecord> SettingsService::save(const SaveCommand &command) {
+SaveResult SettingsService::save(const SaveCommand &command) {
     if (command.expected_version < 0) {
         throw invalid_argument("invalid_version", "The expected version must be 0 or more.");
     }
     SettingsPatch patch = parse_settings_patch(command.settings_json);
+    SaveResult result;
+    if (patch.api_key.kind == ApiKeyChange::Kind::kSet) {
+        // A stale page is a conflict before anyone asks Wise-Pay anything (the
+        // store checks again, inside the save).
+        const auto stored = current(command.tenant_id);
+        if (stored->version != command.expected_version)
+            throw conflict(*stored);
+        check_new_key(patch.api_key.value, result.warnings);
+    }
     std::string changes;
     try {
-        auto written = std::make_shared<const SettingsRecord>(store_.save(
+        result.record = std::make_shared<const SettingsRecord>(store_.save(
             command.tenant_id, command.actor, command.expected_version,
             [&](const SettingsRecord &current) {
                 storage::PlannedSave planned = plan_save(current, patch, keys_);
@@ -111,10 +123,11 @@ std::shared_ptr<const SettingsRecord> SettingsService::save(const SaveCommand &c
                 return planned;
             },
             default_deadline()));
+        const auto &written = result.record;
         log_.info("settings of tenant '" + command.tenant_id + "' saved by '" + command.actor +
                   "' as version " + std::to_string(written->version) + ": " +
                   describe_changes(changes));
-        return written;
+        return result;
     } catch (const storage::ConflictError &e) {
         throw conflict(e.current());
     } catch (const storage::CommitUnknownError &e) {
@@ -125,6 +138,41 @@ std::shared_ptr<const SettingsRecord> SettingsService::save(const SaveCommand &c
                     "is saved before you save again.");
     } catch (const storage::StorageError &e) {
         throw storage_failure(log_, e, "saved");
+    }
+}
+
+void SettingsService::check_new_key(const SecretBytes &key, std::vector<std::string> &warnings) {
+    try {
+        const Merchant merchant = wisepay_.get_merchant(key, default_deadline());
+        if (!merchant.integration_enabled) {
+            warnings.push_back("The key belongs to " + merchant.name +
+                               ", but the Desk Director integration is switched off in Wise-Pay, "
+                               "so invoice links will not work yet. Switch it on in Wise-Pay "
+                               "under Configure > Merchants > Integrations > Desk Director.");
+        }
+    } catch (const Error &e) {
+        if (e.status() == WISEPAY_E_KEY_REJECTED) {
+            throw Error::validation(
+                {{"api_key",
+                  "Wise-Pay does not accept this key. Copy it again from Wise-Pay (Configure > "
+                  "Merchants > Integrations > Desk Director > Display)."}});
+        }
+        // Wise-Pay down, slow or odd: the admin can still save.
+        log_.warning("a new API key was saved without a check: " + e.detail());
+        warnings.push_back(
+            "Wise-Pay could not be reached to check the key, so it was saved unchecked. Use "
+            "Test connection once Wise-Pay is back.");
+    }
+}
+
+void SettingsService::record_click(const std::string &tenant_id, storage::ClickOutcome outcome,
+                                   storage::Deadline deadline) noexcept {
+    try {
+        store_.record_click(tenant_id, outcome, storage::utc_now_iso8601(), kUnreachableAfter,
+                            deadline);
+    } catch (const std::exception &e) {
+        log_.warning("the outcome of a click for tenant '" + tenant_id +
+                     "' could not be written down: " + e.what());
     }
 }
 
@@ -141,7 +189,8 @@ SecretBytes SettingsService::open_api_key(const SettingsRecord &record) const {
     }
 }
 
-std::string SettingsService::to_public_json(const SettingsRecord &record) {
+std::string SettingsService::to_public_json(const SettingsRecord &record,
+                                            const std::vector<std::string> &warnings) {
     json::object api_key{{"set", record.api_key.has_value()}};
     api_key["last4"] = record.api_key ? json::value(record.api_key->last4) : json::value(nullptr);
     json::object out{
@@ -152,6 +201,24 @@ std::string SettingsService::to_public_json(const SettingsRecord &record) {
     };
     out["updated_at"] = record.version > 0 ? json::value(record.updated_at) : json::value(nullptr);
     out["updated_by"] = record.version > 0 ? json::value(record.updated_by) : json::value(nullptr);
+    const HealthView health = health_of(record);
+    static constexpr const char *kStates[] = {"ok", "key_rejected", "upstream_disabled",
+                                              "unreachable"};
+    auto time_or_null = [](const std::string &iso) {
+        return iso.empty() ? json::value(nullptr) : json::value(iso);
+    };
+    out["health"] = json::object{
+        {"state", kStates[health.state]},
+        {"since", time_or_null(record.health.since)},
+        {"last_success_at", time_or_null(record.health.last_success)},
+        {"message", health.message.empty() ? json::value(nullptr) : json::value(health.message)}};
+    out["link_available"] = link_available(record);
+    if (!warnings.empty()) {
+        json::array list;
+        for (const std::string &warning : warnings)
+            list.emplace_back(warning);
+        out["warnings"] = std::move(list);
+    }
     return json::serialize(out);
 }
 

@@ -32,12 +32,20 @@ class Error : public std::exception {
         help_url_ = std::move(url);
         return *this;
     }
+    // What the log says beside the correlation id, when it is more than the
+    // message: the admin's instructions behind a message for a portal user,
+    // say. Never a secret either.
+    Error &with_detail(std::string detail) {
+        detail_ = std::move(detail);
+        return *this;
+    }
 
     wisepay_status status() const { return status_; }
     const std::string &code() const { return code_; }
     const std::string &message() const { return message_; }
     const std::vector<FieldError> &field_errors() const { return field_errors_; }
     const std::string &help_url() const { return help_url_; }
+    const std::string &detail() const { return detail_.empty() ? message_ : detail_; }
     const char *what() const noexcept override { return message_.c_str(); }
 
   private:
@@ -46,6 +54,7 @@ class Error : public std::exception {
     std::string message_;
     std::vector<FieldError> field_errors_;
     std::string help_url_;
+    std::string detail_;
 };
 
 // Stable snake_case name of a status, e.g. "payer_not_found".

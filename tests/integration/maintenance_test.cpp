@@ -117,6 +117,8 @@ TEST_CASE("tenants move from a single-node SQLite file with keys, versions and a
 
 TEST_CASE("a move refuses keys the target cannot open, and paths that hold no database") {
     FakeWisePay fake;
+    for (const std::string &tenant : kTenants)
+        fake.add_merchant(key_of(tenant), tenant + " Payments");
     TempDir dir;
     TestHost host;
     const std::string old_path = dir.file("single-node.db");

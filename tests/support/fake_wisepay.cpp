@@ -542,6 +542,11 @@ void FakeWisePay::add_merchant(const std::string &api_key, const std::string &na
     merchant.integration_enabled = integration_enabled;
 }
 
+void FakeWisePay::revoke_key(const std::string &api_key) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->merchants.erase(api_key);
+}
+
 void FakeWisePay::add_payer(const std::string &api_key, const std::string &email) {
     std::lock_guard lock(impl_->mutex);
     const auto found = impl_->merchants.find(api_key);
@@ -579,6 +584,12 @@ std::vector<FakeWisePay::Request> FakeWisePay::requests() const {
 void FakeWisePay::keep_requests(bool keep) {
     std::lock_guard lock(impl_->mutex);
     impl_->keep_requests = keep;
+}
+
+void FakeWisePay::forget_requests() {
+    std::lock_guard lock(impl_->mutex);
+    impl_->requests.clear();
+    impl_->requests_received = 0;
 }
 
 std::size_t FakeWisePay::requests_received() const {

@@ -80,6 +80,9 @@ class FakeWisePay {
     // none). Look-ups ignore ASCII case and surrounding white space; answers
     // carry the email exactly as given here.
     void add_payer(const std::string &api_key, const std::string &email);
+    // Wise-Pay forgets the key, as when a merchant revokes it: requests with
+    // it get 401 from now on.
+    void revoke_key(const std::string &api_key);
     // Sent as "registration_url" in 404 payer_not_found answers when not empty.
     void set_registration_url(const std::string &url);
     // times = -1: every request from now on; times > 0: the next `times`
@@ -96,6 +99,9 @@ class FakeWisePay {
     // applies to issued_tokens() as well.
     void keep_requests(bool keep);
     std::size_t requests_received() const;
+    // Forgets the requests received so far (kept ones and the count), so a
+    // test counts only what follows its setup.
+    void forget_requests();
     std::size_t connections_accepted() const;  // TCP connections accepted so far
     std::string last_redirect_token() const;   // the token of the last redirect_url sent
     // The token of every redirect_url sent while keeping was on, in order,

@@ -9,6 +9,7 @@
 #include "plugin/settings/settings_service.h"
 #include "plugin/util/error.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "tests/support/fake_wisepay.h"
 #include "tests/support/temp_dir.h"
 
 using namespace wisepay;
@@ -24,16 +25,34 @@ KeyRing test_ring() {
     return KeyRing(std::move(keys), 0);
 }
 
+// Wise-Pay as the fake answers it: the keys of the tests are its merchants'.
+WisePayOptions fake_wisepay_options(const test::FakeWisePay &fake) {
+    WisePayOptions options;
+    options.base = *parse_url(fake.base_url());
+    options.portal = options.base;
+    options.base.target.clear();  // paths are appended to it, as the config keeps it
+    options.ca_file = fake.ca_file();
+    return options;
+}
+
 struct Fixture {
+    Fixture() {
+        for (const char *key :
+             {"wp_live_SECRET_abcd1234", "wp_live_other_99998888", "wp_live_threaded_key"}) {
+            fake.add_merchant(key, "Acme Payments");
+        }
+    }
+    test::FakeWisePay fake;
     TempDir dir;
     KeyRing key = test_ring();
     Logger log;
+    WisePayApi wisepay{fake_wisepay_options(fake), log};
     storage::SqliteStore store{dir.file("settings.db")};
-    SettingsService service{store, key, log, std::chrono::seconds(10)};
+    SettingsService service{store, key, wisepay, log, std::chrono::seconds(10)};
 
     std::shared_ptr<const storage::SettingsRecord> save(std::int64_t version,
                                                         std::string_view json) {
-        return service.save(SaveCommand{"acme", "ann@example.com", version, json});
+        return service.save(SaveCommand{"acme", "ann@example.com", version, json}).record;
     }
 };
 
@@ -119,7 +138,7 @@ TEST_CASE("the cache sees saves made through another connection") {
     Fixture f;
     CHECK(f.service.current("acme")->version == 0);
     storage::SqliteStore other_store(f.dir.file("settings.db"));
-    SettingsService other(other_store, f.key, f.log, std::chrono::seconds(10));
+    SettingsService other(other_store, f.key, f.wisepay, f.log, std::chrono::seconds(10));
     other.save(SaveCommand{"acme", "bob", 0, R"({"api_key":"wp_live_other_99998888"})"});
     auto seen = f.service.current("acme");
     CHECK(seen->version == 1);
@@ -131,7 +150,7 @@ TEST_CASE("the cache sees saves made through another connection") {
 TEST_CASE("after a save, this service and another on the same file both serve the new row") {
     Fixture f;
     storage::SqliteStore other_store(f.dir.file("settings.db"));
-    SettingsService other(other_store, f.key, f.log, std::chrono::seconds(10));
+    SettingsService other(other_store, f.key, f.wisepay, f.log, std::chrono::seconds(10));
     CHECK(other.current("acme")->version == 0);
     f.save(0, R"({"api_key":"wp_live_SECRET_abcd1234"})");
     CHECK(f.service.current("acme")->version == 1);
@@ -144,7 +163,7 @@ TEST_CASE("after a save, this service and another on the same file both serve th
 TEST_CASE("readers on many threads never see a row older than a save that finished first") {
     Fixture f;
     storage::SqliteStore writer_store(f.dir.file("settings.db"));
-    SettingsService writer(writer_store, f.key, f.log, std::chrono::seconds(10));
+    SettingsService writer(writer_store, f.key, f.wisepay, f.log, std::chrono::seconds(10));
     constexpr int kSaves = 60;
     std::atomic<std::int64_t> finished{0};  // the newest version whose save returned
     std::atomic<int> stale{0};
@@ -177,4 +196,46 @@ TEST_CASE("readers on many threads never see a row older than a save that finish
         t.join();
     CHECK(stale == 0);
     CHECK(f.service.current("acme")->version == finished.load());
+}
+
+TEST_CASE("a new key is checked with Wise-Pay before it is written") {
+    Fixture f;
+    f.fake.add_merchant("wp_live_switched_off_7777", "Dormant Ltd", /*integration_enabled=*/false);
+
+    // A key Wise-Pay rejects: a field error on api_key, nothing written.
+    const Error rejected =
+        error_of([&] { f.save(0, R"({"api_key":"wp_live_unknown_to_wisepay","enabled":true})"); });
+    CHECK(rejected.status() == WISEPAY_E_VALIDATION);
+    REQUIRE(rejected.field_errors().size() == 1);
+    CHECK(rejected.field_errors()[0].field == "api_key");
+    CHECK_THAT(rejected.field_errors()[0].message, Catch::Contains("does not accept this key"));
+    CHECK(f.service.current("acme")->version == 0);
+
+    // A key whose Desk Director switch is off: saved, with a warning.
+    SaveResult dormant =
+        f.service.save(SaveCommand{"acme", "ann", 0, R"({"api_key":"wp_live_switched_off_7777"})"});
+    CHECK(dormant.record->version == 1);
+    REQUIRE(dormant.warnings.size() == 1);
+    CHECK_THAT(dormant.warnings[0],
+               Catch::Contains("Dormant Ltd") && Catch::Contains("switched off"));
+
+    // Wise-Pay unreachable: saved, with a warning; the admin is not stuck.
+    f.fake.set_fault(test::FakeWisePay::Fault::kServerError);
+    SaveResult unchecked =
+        f.service.save(SaveCommand{"acme", "ann", 1, R"({"api_key":"wp_live_SECRET_abcd1234"})"});
+    CHECK(unchecked.record->version == 2);
+    REQUIRE(unchecked.warnings.size() == 1);
+    CHECK_THAT(unchecked.warnings[0], Catch::Contains("saved unchecked"));
+    CHECK_THAT(SettingsService::to_public_json(*unchecked.record, unchecked.warnings),
+               Catch::Contains("\"warnings\":[\""));
+
+    // Saves that bring no key ask Wise-Pay nothing.
+    f.fake.set_fault(test::FakeWisePay::Fault::kNone);
+    const std::size_t asked = f.fake.requests_received();
+    CHECK(f.service.save(SaveCommand{"acme", "ann", 2, R"({"enabled":true})"}).warnings.empty());
+    CHECK(f.fake.requests_received() == asked);
+    // A stale page is a conflict before Wise-Pay is asked.
+    CHECK(error_of([&] { f.save(0, R"({"api_key":"wp_live_SECRET_abcd1234"})"); }).status() ==
+          WISEPAY_E_CONFLICT);
+    CHECK(f.fake.requests_received() == asked);
 }
