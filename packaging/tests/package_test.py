@@ -33,6 +33,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 SOURCE_DIR = Path(__file__).resolve().parents[2]
 HOST_CLI_PROJECT = SOURCE_DIR / "packaging" / "tests" / "host_cli"
@@ -368,7 +369,8 @@ def cmd_deb(build: Path, libdir: str, version: str, work: Path) -> None:
     pc_file = root / "usr" / libdir / "pkgconfig" / "wisepay-plugin.pc"
     pc_env = {"PKG_CONFIG_LIBDIR": str(pc_file.parent), "PKG_CONFIG_SYSROOT_DIR": str(root)}
     pc = read_pc(pc_file)
-    check(pc.get("prefix") == "/usr", "the packaged .pc file's prefix is /usr", str(pc.get("prefix")))
+    check(pc.get("prefix") == "/usr", "the packaged .pc file's prefix is /usr",
+          str(pc.get("prefix")))
     plugindir = Path(pkg_config_variable(pc_env, "plugindir"))
     check(plugindir == root / "usr" / libdir / "wisepay",
           f"the .pc file's plugindir is /usr/{libdir}/wisepay", str(plugindir))
@@ -388,7 +390,7 @@ def directory(arg: str) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    commands = {
+    commands: dict[str, tuple[Callable[..., None], tuple[Callable[[str], Any], ...]]] = {
         "stage": (cmd_stage, (directory, str, directory)),
         "find-package": (cmd_find_package, (directory, directory)),
         "pkg-config": (cmd_pkg_config, (directory, directory)),
