@@ -230,3 +230,15 @@ def has_field(obj: Structure, name: str) -> bool:
     says (an older plugin's struct may be shorter than ours)."""
     descriptor = getattr(type(obj), name)
     return bool(int(getattr(obj, "struct_size")) >= descriptor.offset + descriptor.size)
+
+
+def decode_text(value: bytes | None) -> str:
+    """A char * the plugin returned, as str: UTF-8 (undecodable bytes
+    replaced), NULL as ""."""
+    return value.decode("utf-8", errors="replace") if value is not None else ""
+
+
+def field_text(obj: Structure, name: str) -> str:
+    """A char * field of a struct the plugin filled in, as str; "" when it
+    is NULL or lies beyond the struct's struct_size."""
+    return decode_text(getattr(obj, name) if has_field(obj, name) else None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ._abi import ErrorPtr, Status, has_field
+from ._abi import ErrorPtr, Status, decode_text, field_text, has_field
 
 
 @dataclass(frozen=True)
@@ -148,10 +148,6 @@ class InstanceClosedError(ValueError):
     """A call on an instance after close() (which the plugin cannot detect)."""
 
 
-def _text(value: bytes | None) -> str:
-    return value.decode("utf-8", errors="replace") if value is not None else ""
-
-
 def take_error(status: int, error: ErrorPtr,
                free_error: Callable[[ErrorPtr], None]) -> WisePayError:
     """The exception for a failed call: reads the plugin's error object (as
@@ -171,16 +167,12 @@ def take_error(status: int, error: ErrorPtr,
         e = error.contents
         field_errors: tuple[FieldError, ...] = ()
         if has_field(e, "field_errors") and e.field_errors:
-            field_errors = tuple(
-                FieldError(_text(e.field_errors[i].field), _text(e.field_errors[i].message))
-                for i in range(e.field_error_count))
+            field_errors = tuple(FieldError(decode_text(item.field), decode_text(item.message))
+                                 for item in e.field_errors[:e.field_error_count])
         help_url = e.help_url if has_field(e, "help_url") else None
-        return cls(known,
-                   _text(e.code) if has_field(e, "code") else "",
-                   _text(e.message) if has_field(e, "message") else "",
-                   field_errors=field_errors,
-                   correlation_id=_text(e.correlation_id) if has_field(e, "correlation_id") else "",
-                   help_url=_text(help_url) if help_url is not None else None)
+        return cls(known, field_text(e, "code"), field_text(e, "message"),
+                   field_errors=field_errors, correlation_id=field_text(e, "correlation_id"),
+                   help_url=decode_text(help_url) if help_url is not None else None)
     finally:
         if error:
             free_error(error)

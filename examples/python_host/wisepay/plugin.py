@@ -26,7 +26,7 @@ from typing import Any, Callable, Mapping, TypeVar
 from ._abi import (ABI_VERSION, ENTRY_SYMBOL, AbiStruct, ConnectionTestRequestStruct, EntryFn,
                    ErrorPtr, HostStruct, InstancePtr, InvoiceRequestStruct, LogFn, LogLevel,
                    PageStruct, PluginApiStruct, RedirectPtr, RegisterPageFn, SaveRequestStruct,
-                   Status, StringPtr, has_field)
+                   Status, StringPtr, decode_text, field_text, has_field)
 from .errors import InstanceClosedError, InternalError, PluginLoadError, take_error
 
 JsonObject = dict[str, Any]
@@ -98,10 +98,6 @@ def _c_text(value: str | None, name: str) -> bytes | None:
     return value.encode("utf-8")
 
 
-def _decode(value: bytes | None) -> str:
-    return value.decode("utf-8", errors="replace") if value is not None else ""
-
-
 class Plugin:
     """The loaded plugin module and its function table for ABI version 1.
 
@@ -127,8 +123,8 @@ class Plugin:
                 or not all(getattr(self._table, name) for name in functions)):
             raise PluginLoadError(f"{self.path} returned an incomplete table for ABI version "
                                   f"{ABI_VERSION} ({self._table.struct_size} bytes)")
-        self.plugin_id = _decode(self._table.plugin_id)
-        self.version = _decode(self._table.plugin_version)
+        self.plugin_id = decode_text(self._table.plugin_id)
+        self.version = decode_text(self._table.plugin_version)
 
     @property
     def table(self) -> PluginApiStruct:
@@ -205,10 +201,10 @@ class Plugin:
             r = redirect.contents
             new_tab = bool(r.open_in_new_tab) if has_field(r, "open_in_new_tab") else True
             return Redirect(
-                url=_decode(r.url),
+                url=field_text(r, "url"),
                 expires_at=int(r.expires_at_unix) if has_field(r, "expires_at_unix") else 0,
                 open_in_new_tab=new_tab,
-                correlation_id=_decode(r.correlation_id) if has_field(r, "correlation_id") else "")
+                correlation_id=field_text(r, "correlation_id"))
         finally:
             if redirect:
                 self.free_redirect(redirect)
@@ -229,7 +225,7 @@ class Instance:
         # them and return 0, which for register_page means WISEPAY_OK.
         def on_log(_host_data: int | None, level: int, message: bytes | None) -> None:
             try:
-                handler(_log_level(level), _decode(message))
+                handler(_log_level(level), decode_text(message))
             except Exception:  # noqa: BLE001 - reported, never propagated into C
                 _logger.exception("the log handler failed")
 
@@ -238,7 +234,8 @@ class Instance:
                 p: PageStruct = page.contents
                 document = (json.loads(ctypes.string_at(p.schema_json, p.schema_json_len))
                             if has_field(p, "schema_json_len") else {})
-                self.page = Page(_decode(p.page_id), _decode(p.menu), _decode(p.title), document)
+                self.page = Page(field_text(p, "page_id"), field_text(p, "menu"),
+                                 field_text(p, "title"), document)
                 return Status.OK
             except Exception:  # noqa: BLE001 - refuses the page instead
                 _logger.exception("cannot read the page the plugin registers")
@@ -248,8 +245,8 @@ class Instance:
         self._callbacks: tuple[Any, ...] = (LogFn(on_log), RegisterPageFn(on_register_page))
         self._host = HostStruct(ctypes.sizeof(HostStruct), None, *self._callbacks)
 
-        text = config if isinstance(config, str) else json.dumps(dict(config))
-        body = text.encode("utf-8")
+        config_text = config if isinstance(config, str) else json.dumps(dict(config))
+        body = config_text.encode("utf-8")
         handle, error = InstancePtr(), ErrorPtr()
         status = plugin.table.create(byref(self._host), body, len(body), byref(handle),
                                      byref(error))
@@ -304,8 +301,8 @@ class Instance:
         """Saves {"api_key": str | None, "enabled": bool} (members left out
         keep their saved values) against the version the admin loaded; the
         new settings. A stale version raises ConflictError."""
-        text = settings if isinstance(settings, str) else json.dumps(dict(settings))
-        body = text.encode("utf-8")
+        settings_text = settings if isinstance(settings, str) else json.dumps(dict(settings))
+        body = settings_text.encode("utf-8")
         request = SaveRequestStruct(ctypes.sizeof(SaveRequestStruct),
                                     _c_text(tenant_id, "tenant_id"), _c_text(actor, "actor"),
                                     expected_version, body, len(body))
