@@ -10,7 +10,9 @@
 #
 # The version is a native one (no Debian revision): the packages are built
 # from this tree, not from an upstream tarball. packaging/debian/changelog
-# is the Debian changelog; its newest entry names the maintainer.
+# is the Debian changelog; its newest entry names the maintainer (an
+# example.com address until the packages are published by someone who
+# answers mail).
 
 file(STRINGS "${CMAKE_CURRENT_SOURCE_DIR}/debian/changelog" changelog_trailer
   REGEX "^ -- .+ <.+>  " LIMIT_COUNT 1)
