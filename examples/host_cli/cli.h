@@ -8,10 +8,16 @@
 
 #include <stddef.h>
 
-/* Relative to this file, so it builds both with the project root on the
- * include path (CMake) and with `-I abi`; a host outside this tree would
- * write <wisepay_plugin.h>. */
+/* In this tree the header is reached relative to this file, so the host
+ * builds both with the project root on the include path (CMake) and with
+ * `-I abi`. Built against an installed plugin (find_package(WisePayPlugin)
+ * or `pkg-config --cflags wisepay-plugin`, as packaging/tests/ does), it is
+ * the installed header, as any host outside this tree includes it. */
+#ifdef WISEPAY_HOST_CLI_INSTALLED_HEADER
+#include <wisepay/wisepay_plugin.h>
+#else
 #include "../../abi/wisepay_plugin.h"
+#endif
 
 #ifndef WISEPAY_DEFAULT_PLUGIN_PATH
 #define WISEPAY_DEFAULT_PLUGIN_PATH "./libwisepay_plugin.so"

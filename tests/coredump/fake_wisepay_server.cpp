@@ -5,10 +5,14 @@
 //
 //   fake_wisepay_server <token file> <api key> [--payer <email>]...
 //                       [--server-errors <n>] [--escape-slashes]
+//                       [--registration-path <path>]
 //
 // Serves one merchant with that key and those payers. --server-errors makes
 // the first n requests to Wise-Pay's endpoints fail with a 500 whose body
-// echoes the key; --escape-slashes writes '/' in answers as "\/". Prints
+// echoes the key; --escape-slashes writes '/' in answers as "\/";
+// --registration-path makes "payer not found" answers offer the payer
+// registration link https://127.0.0.1:<port><path> (on the fake's own
+// origin, which the plugin accepts as its portal). Prints
 // "<port> <ca file>\n" on stdout once it serves, then runs until its stdin
 // reaches end of file; then it writes every sign-in token it issued to
 // <token file>, one a line, and exits 0.
@@ -28,7 +32,7 @@ namespace {
 int usage() {
     std::fprintf(stderr,
                  "usage: fake_wisepay_server <token file> <api key> [--payer <email>]... "
-                 "[--server-errors <n>] [--escape-slashes]\n");
+                 "[--server-errors <n>] [--escape-slashes] [--registration-path <path>]\n");
     return 2;
 }
 
@@ -53,6 +57,9 @@ int main(int argc, char **argv) {
             const char *value = argv[++i];
             if (option == "--payer") {
                 fake.add_payer(api_key, value);
+            } else if (option == "--registration-path") {
+                fake.set_registration_url("https://127.0.0.1:" + std::to_string(fake.port()) +
+                                          value);
             } else if (option == "--server-errors") {
                 fake.set_fault(wisepay::test::FakeWisePay::Fault::kServerError, std::atoi(value));
             } else {

@@ -1,0 +1,91 @@
+"""The ctypes declarations (wisepay/_abi.py) against the C header and the
+built module: every struct's size and every field's offset as a C compiler
+sees them, the status codes' values, and the sizes the plugin reports."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from wisepay import ABI_VERSION, Instance, Plugin, Status, ValidationError
+from wisepay._abi import ABI_STRUCTS, AbiStruct, ErrorPtr, ErrorStruct, PluginApiStruct
+
+HEADER = Path(__file__).resolve().parents[3] / "abi" / "wisepay_plugin.h"
+
+
+def field_names(struct: type[AbiStruct]) -> list[str]:
+    return [field[0] for field in struct._fields_]
+
+
+def c_layout(tmp_path: Path) -> dict[str, dict[str, int]]:
+    """sizeof and offsetof of each declared struct and field, printed as
+    JSON by a C program compiled against the header."""
+    compiler = shutil.which("cc")
+    if compiler is None:
+        pytest.fail("no C compiler (cc) to check the layout with")
+    lines = ['#include <stddef.h>', '#include <stdio.h>', f'#include "{HEADER}"',
+             "int main(void) {", '    printf("{");']
+    for i, struct in enumerate(ABI_STRUCTS):
+        entries = ['\\"sizeof\\": %zu'] + [f'\\"{name}\\": %zu' for name in field_names(struct)]
+        values = [f"sizeof({struct.c_name})"] + [f"offsetof({struct.c_name}, {name})"
+                                                 for name in field_names(struct)]
+        comma = "," if i + 1 < len(ABI_STRUCTS) else ""
+        lines.append(f'    printf("\\"{struct.c_name}\\": {{{", ".join(entries)}}}{comma}", '
+                     f'{", ".join(values)});')
+    lines += ['    printf("}");', "    return 0;", "}"]
+    source = tmp_path / "layout.c"
+    source.write_text("\n".join(lines) + "\n")
+    program = tmp_path / "layout"
+    subprocess.run([compiler, "-std=c99", "-Wall", "-Wextra", "-Werror", str(source), "-o",
+                    str(program)], check=True)
+    layout: dict[str, dict[str, int]] = json.loads(
+        subprocess.run([str(program)], check=True, capture_output=True, text=True).stdout)
+    return layout
+
+
+def test_every_struct_matches_the_header_field_by_field(tmp_path: Path) -> None:
+    layout = c_layout(tmp_path)
+    for struct in ABI_STRUCTS:
+        c = layout[struct.c_name]
+        python = {"sizeof": ctypes.sizeof(struct)}
+        python.update({name: getattr(struct, name).offset for name in field_names(struct)})
+        assert python == c, struct.c_name
+
+
+def test_status_codes_match_the_header() -> None:
+    declared = {name: int(value) for name, value in
+                re.findall(r"WISEPAY_(?:E_)?([A-Z_]+) = (\d+)", HEADER.read_text())
+                if not name.startswith("LOG_")}
+    assert declared == {status.name: status.value for status in Status}
+
+
+def test_the_plugin_builds_the_structs_as_declared(plugin: Plugin, instance: Instance,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    table = plugin.table
+    assert table.abi_version == ABI_VERSION
+    assert table.struct_size == ctypes.sizeof(PluginApiStruct)
+    assert plugin.plugin_id == "com.wisepay.deskdirector"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", plugin.version)
+
+    # The struct_size of an error object as the plugin built it.
+    sizes = []
+    real_free_error = plugin.free_error
+
+    def record(error: ErrorPtr) -> None:
+        sizes.append(error.contents.struct_size)
+        real_free_error(error)
+
+    monkeypatch.setattr(plugin, "free_error", record)
+    with pytest.raises(ValidationError):
+        instance.save_settings("acme", "ann@acme.example", 0, {"enabled": True})
+    assert sizes == [ctypes.sizeof(ErrorStruct)]
+
+
+def test_an_unknown_extension_is_none(plugin: Plugin) -> None:
+    assert plugin.get_extension("wisepay.no-such-extension/1", ErrorStruct) is None

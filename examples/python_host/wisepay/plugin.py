@@ -1,0 +1,364 @@
+"""Loading the Wise-Pay plugin module and calling it from Python.
+
+``Plugin`` is the loaded module and its function table; ``Instance`` is one
+instance made by ``create()``, a context manager that destroys it on exit.
+Every call returns Python values (JSON decoded into dicts, a ``Redirect``)
+or raises a ``WisePayError`` subclass; every object the plugin hands out,
+on success and on failure alike, goes back to the plugin through
+``Plugin.free_string``, ``free_error`` or ``free_redirect``, never to
+Python's or libc's allocator.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sysconfig
+from ctypes import byref, c_size_t
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Callable, Mapping, TypeVar
+
+from ._abi import (ABI_VERSION, ENTRY_SYMBOL, AbiStruct, ConnectionTestRequestStruct, EntryFn,
+                   ErrorPtr, HostStruct, InstancePtr, InvoiceRequestStruct, LogFn, LogLevel,
+                   PageStruct, PluginApiStruct, RedirectPtr, RegisterPageFn, SaveRequestStruct,
+                   Status, StringPtr, decode_text, field_text, has_field)
+from .errors import InstanceClosedError, InternalError, PluginLoadError, take_error
+
+JsonObject = dict[str, Any]
+LogHandler = Callable[[LogLevel, str], None]
+ExtensionTable = TypeVar("ExtensionTable", bound=AbiStruct)
+
+MODULE_NAME = "libwisepay_plugin.so"
+_logger = logging.getLogger("wisepay.plugin")
+_LOGGING_LEVELS = {LogLevel.DEBUG: logging.DEBUG, LogLevel.INFO: logging.INFO,
+                   LogLevel.WARNING: logging.WARNING, LogLevel.ERROR: logging.ERROR}
+
+
+def find_module(path: str | os.PathLike[str] | None = None) -> str:
+    """Where the plugin module is: `path` when given, else $WISEPAY_PLUGIN,
+    else the `module` variable of the installed pkg-config file
+    (wisepay-plugin-dev), else the Debian package's plugin directory,
+    /usr/lib/<multiarch>/wisepay/."""
+    if path is not None:
+        return os.fspath(path)
+    from_env = os.environ.get("WISEPAY_PLUGIN")
+    if from_env:
+        return from_env
+    pkg_config = shutil.which("pkg-config")
+    if pkg_config is not None:
+        result = subprocess.run([pkg_config, "--variable=module", "wisepay-plugin"],
+                                capture_output=True, text=True, check=False)
+        if result.returncode == 0 and result.stdout.strip():
+            return result.stdout.strip()
+    multiarch = sysconfig.get_config_var("MULTIARCH")
+    if multiarch:
+        packaged = os.path.join("/usr/lib", multiarch, "wisepay", MODULE_NAME)
+        if os.path.isfile(packaged):
+            return packaged
+    raise PluginLoadError("no Wise-Pay plugin module found: pass its path, set $WISEPAY_PLUGIN, "
+                          "or install the wisepay-plugin package")
+
+
+@dataclass(frozen=True)
+class Page:
+    """The integration page the plugin registered at create()."""
+
+    page_id: str
+    menu: str
+    title: str
+    document: JsonObject  # as get_page_schema returns it
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """Where to send the user's browser after an invoice click."""
+
+    # A single-use sign-in URL: a credential. Hand it to the browser; never
+    # log, cache or store it (it is left out of repr()).
+    url: str = field(repr=False)
+    expires_at: int  # seconds since the epoch, UTC
+    open_in_new_tab: bool  # with target=_blank rel="noopener noreferrer"
+    correlation_id: str
+
+
+def _c_text(value: str | None, name: str) -> bytes | None:
+    """A str argument as the NUL-terminated UTF-8 the ABI takes. None is
+    passed on as NULL, for the plugin to refuse or accept as documented."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if "\0" in value:
+        raise ValueError(f"{name} contains a NUL character, which the C ABI cannot pass")
+    return value.encode("utf-8")
+
+
+class Plugin:
+    """The loaded plugin module and its function table for ABI version 1.
+
+    The module stays loaded for the life of the process (ctypes never
+    unloads a library), so the table stays valid.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = find_module(path)
+        try:
+            self._library = ctypes.CDLL(self.path, mode=os.RTLD_NOW | os.RTLD_LOCAL)
+            entry = EntryFn((ENTRY_SYMBOL, self._library))
+        except (OSError, AttributeError) as error:
+            raise PluginLoadError(
+                f"cannot load the Wise-Pay plugin {self.path}: {error}") from error
+        table = entry(ABI_VERSION)
+        if not table:
+            raise PluginLoadError(f"{self.path} does not serve hosts of ABI version {ABI_VERSION}")
+        self._table: PluginApiStruct = table.contents
+        functions = [name for name, _ in PluginApiStruct._fields_[4:]]
+        if (self._table.struct_size < ctypes.sizeof(PluginApiStruct)
+                or self._table.abi_version != ABI_VERSION
+                or not all(getattr(self._table, name) for name in functions)):
+            raise PluginLoadError(f"{self.path} returned an incomplete table for ABI version "
+                                  f"{ABI_VERSION} ({self._table.struct_size} bytes)")
+        self.plugin_id = decode_text(self._table.plugin_id)
+        self.version = decode_text(self._table.plugin_version)
+
+    @property
+    def table(self) -> PluginApiStruct:
+        """The raw function table, for what this module does not wrap."""
+        return self._table
+
+    def create(self, config: Mapping[str, Any] | str,
+               *, log: LogHandler | None = None) -> Instance:
+        """A new instance for `config` (the JSON create() takes, as a mapping
+        or as text). Log lines go to `log`, or else to the logging module's
+        "wisepay.plugin" logger. Use it in a with statement."""
+        return Instance(self, config, log=log)
+
+    def get_extension(self, extension_id: str,
+                      table_type: type[ExtensionTable]) -> ExtensionTable | None:
+        """The table of the extension `extension_id` (e.g. "name/1"), as the
+        ctypes Structure its header defines, or None when this plugin does
+        not have it. Declare the Structure in _abi.py, with its c_name."""
+        table = self._table.get_extension(_c_text(extension_id, "extension_id"))
+        if not table:
+            return None
+        return ctypes.cast(table, ctypes.POINTER(table_type)).contents
+
+    # --- Releasing what the plugin hands out -------------------------------
+    # Every object the plugin returns goes back through one of these.
+
+    def free_string(self, string: StringPtr) -> None:
+        self._table.free_string(string)
+
+    def free_error(self, error: ErrorPtr) -> None:
+        self._table.free_error(error)
+
+    def free_redirect(self, redirect: RedirectPtr) -> None:
+        self._table.free_redirect(redirect)
+
+    def destroy_instance(self, handle: InstancePtr) -> None:
+        self._table.destroy(handle)
+
+    # --- Reading results, releasing them whatever happens --------------------
+
+    def raise_for_status(self, status: int, error: ErrorPtr, result: Any = None,
+                         free_result: Callable[[Any], None] | None = None) -> None:
+        """Raises the WisePayError for a failed call. Releases the error
+        object, and a result the plugin should not have set on failure."""
+        if status == Status.OK:
+            if error:
+                self.free_error(error)
+            return
+        if result and free_result is not None:
+            free_result(result)
+        raise take_error(status, error, self.free_error)
+
+    def take_json(self, string: StringPtr, length: int | None = None) -> JsonObject:
+        """A returned JSON string, decoded, then released."""
+        try:
+            if not string:
+                raise InternalError(Status.INTERNAL, "no_result", "The plugin returned no result.")
+            data = ctypes.string_at(string, -1 if length is None else length)
+            value = json.loads(data.decode("utf-8"))
+            if not isinstance(value, dict):
+                raise InternalError(Status.INTERNAL, "malformed_result",
+                                    "The plugin returned JSON that is not an object.")
+            return value
+        finally:
+            if string:
+                self.free_string(string)
+
+    def take_redirect(self, redirect: RedirectPtr) -> Redirect:
+        """A returned redirect, copied, then released (which wipes its URL)."""
+        try:
+            if not redirect:
+                raise InternalError(Status.INTERNAL, "no_result",
+                                    "The plugin returned no redirect.")
+            r = redirect.contents
+            new_tab = bool(r.open_in_new_tab) if has_field(r, "open_in_new_tab") else True
+            return Redirect(
+                url=field_text(r, "url"),
+                expires_at=int(r.expires_at_unix) if has_field(r, "expires_at_unix") else 0,
+                open_in_new_tab=new_tab,
+                correlation_id=field_text(r, "correlation_id"))
+        finally:
+            if redirect:
+                self.free_redirect(redirect)
+
+
+class Instance:
+    """One plugin instance. Calls may come from many threads at once;
+    close() must not overlap any of them. Closing is idempotent."""
+
+    def __init__(self, plugin: Plugin, config: Mapping[str, Any] | str,
+                 *, log: LogHandler | None = None) -> None:
+        self._plugin = plugin
+        self._handle: InstancePtr | None = None
+        self.page: Page | None = None
+        handler = log if log is not None else _log_to_logging
+
+        # Exceptions must not unwind into the plugin: ctypes would print
+        # them and return 0, which for register_page means WISEPAY_OK.
+        def on_log(_host_data: int | None, level: int, message: bytes | None) -> None:
+            try:
+                handler(_log_level(level), decode_text(message))
+            except Exception:  # noqa: BLE001 - reported, never propagated into C
+                _logger.exception("the log handler failed")
+
+        def on_register_page(_host_data: int | None, page: Any) -> int:
+            try:
+                p: PageStruct = page.contents
+                document = (json.loads(ctypes.string_at(p.schema_json, p.schema_json_len))
+                            if has_field(p, "schema_json_len") else {})
+                self.page = Page(field_text(p, "page_id"), field_text(p, "menu"),
+                                 field_text(p, "title"), document)
+                return Status.OK
+            except Exception:  # noqa: BLE001 - refuses the page instead
+                _logger.exception("cannot read the page the plugin registers")
+                return Status.INVALID_ARGUMENT
+
+        # Kept until destroy: the plugin calls them for the instance's life.
+        self._callbacks: tuple[Any, ...] = (LogFn(on_log), RegisterPageFn(on_register_page))
+        self._host = HostStruct(ctypes.sizeof(HostStruct), None, *self._callbacks)
+
+        config_text = config if isinstance(config, str) else json.dumps(dict(config))
+        body = config_text.encode("utf-8")
+        handle, error = InstancePtr(), ErrorPtr()
+        status = plugin.table.create(byref(self._host), body, len(body), byref(handle),
+                                     byref(error))
+        plugin.raise_for_status(status, error, handle, plugin.destroy_instance)
+        self._handle = handle
+
+    # --- Life cycle ----------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        return self._handle is None
+
+    def close(self) -> None:
+        """Destroys the instance; later calls raise InstanceClosedError."""
+        if self._handle is not None:
+            handle, self._handle = self._handle, None
+            self._plugin.destroy_instance(handle)
+        self._callbacks = ()
+
+    def __enter__(self) -> Instance:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+    def _live(self) -> InstancePtr:
+        if self._handle is None:
+            raise InstanceClosedError("the Wise-Pay plugin instance is closed")
+        return self._handle
+
+    # --- Calls -----------------------------------------------------------------
+
+    def page_schema(self) -> JsonObject:
+        """The page document: page_id, menu, title, JSON Schema, UI hints."""
+        out, length, error = StringPtr(), c_size_t(), ErrorPtr()
+        status = self._plugin.table.get_page_schema(self._live(), byref(out), byref(length),
+                                                    byref(error))
+        self._plugin.raise_for_status(status, error, out, self._plugin.free_string)
+        return self._plugin.take_json(out, length.value)
+
+    def get_settings(self, tenant_id: str) -> JsonObject:
+        """A tenant's settings: version, enabled, api_key {set, last4}, ..."""
+        out, error = StringPtr(), ErrorPtr()
+        status = self._plugin.table.get_settings(self._live(), _c_text(tenant_id, "tenant_id"),
+                                                 byref(out), byref(error))
+        self._plugin.raise_for_status(status, error, out, self._plugin.free_string)
+        return self._plugin.take_json(out)
+
+    def save_settings(self, tenant_id: str, actor: str, expected_version: int,
+                      settings: Mapping[str, Any] | str) -> JsonObject:
+        """Saves {"api_key": str | None, "enabled": bool} (members left out
+        keep their saved values) against the version the admin loaded; the
+        new settings. A stale version raises ConflictError."""
+        settings_text = settings if isinstance(settings, str) else json.dumps(dict(settings))
+        body = settings_text.encode("utf-8")
+        request = SaveRequestStruct(ctypes.sizeof(SaveRequestStruct),
+                                    _c_text(tenant_id, "tenant_id"), _c_text(actor, "actor"),
+                                    expected_version, body, len(body))
+        out, error = StringPtr(), ErrorPtr()
+        status = self._plugin.table.save_settings(self._live(), byref(request), byref(out),
+                                                  byref(error))
+        self._plugin.raise_for_status(status, error, out, self._plugin.free_string)
+        return self._plugin.take_json(out)
+
+    def test_connection(self, tenant_id: str, api_key: str | None = None,
+                        *, deadline_ms: int = 0) -> JsonObject:
+        """Checks `api_key` (typed, not saved) or the saved key against
+        Wise-Pay: {"ok", "merchant_id", "merchant_name"}. (A Python str
+        cannot be wiped: a host that must not keep the key in memory calls
+        the table itself with a buffer it clears.)"""
+        key = _c_text(api_key, "api_key")
+        request = ConnectionTestRequestStruct(ctypes.sizeof(ConnectionTestRequestStruct),
+                                              _c_text(tenant_id, "tenant_id"), key,
+                                              len(key) if key is not None else 0, deadline_ms)
+        out, error = StringPtr(), ErrorPtr()
+        status = self._plugin.table.test_connection(self._live(), byref(request), byref(out),
+                                                    byref(error))
+        self._plugin.raise_for_status(status, error, out, self._plugin.free_string)
+        return self._plugin.take_json(out)
+
+    def open_invoice(self, tenant_id: str, user_email: str, invoice_id: str,
+                     *, invoice_number: str | None = None, return_url: str | None = None,
+                     deadline_ms: int = 0) -> Redirect:
+        """The invoice link clicked by the logged-in user with `user_email`:
+        where to send their browser, signed in to Wise-Pay. A refusal raises
+        (PayerNotFoundError, DisabledError, ...) with a message for the user."""
+        request = InvoiceRequestStruct(
+            ctypes.sizeof(InvoiceRequestStruct), _c_text(tenant_id, "tenant_id"),
+            _c_text(user_email, "user_email"), _c_text(invoice_id, "invoice_id"),
+            _c_text(invoice_number, "invoice_number"), _c_text(return_url, "return_url"),
+            deadline_ms)
+        out, error = RedirectPtr(), ErrorPtr()
+        status = self._plugin.table.open_invoice(self._live(), byref(request), byref(out),
+                                                 byref(error))
+        self._plugin.raise_for_status(status, error, out, self._plugin.free_redirect)
+        return self._plugin.take_redirect(out)
+
+    def stats(self) -> JsonObject:
+        """Call counters and latencies: {"calls": ..., "latency_us": ...}."""
+        out, error = StringPtr(), ErrorPtr()
+        status = self._plugin.table.get_stats(self._live(), byref(out), byref(error))
+        self._plugin.raise_for_status(status, error, out, self._plugin.free_string)
+        return self._plugin.take_json(out)
+
+
+def _log_level(level: int) -> LogLevel:
+    try:
+        return LogLevel(level)
+    except ValueError:  # a level appended after this module was written
+        return LogLevel.ERROR
+
+
+def _log_to_logging(level: LogLevel, message: str) -> None:
+    _logger.log(_LOGGING_LEVELS.get(level, logging.ERROR), "%s", message)
