@@ -41,6 +41,15 @@
  * - Secrets: the API key is write-only. It is never returned, logged or put
  *   in an error message; reads report only that a key is set and its last
  *   four characters.
+ * - Who reads a message: an error's message is written for the person the
+ *   host shows it to. open_invoice's refusals are for the portal user who
+ *   clicked: they never speak of administrators, menus or config, and say to
+ *   contact the service provider where the user cannot help it (with the
+ *   correlation id as the support id to quote; the log line with that id
+ *   says what an administrator must do). The messages of get_page_schema,
+ *   get_settings, save_settings, test_connection and the extensions are for
+ *   the admin of the tenant's portal; those of create() for the host's
+ *   engineer or operator.
  * - Threads: an instance may be called from many host threads at once,
  *   except create() and destroy(), which the host must not overlap with any
  *   other call on the same instance.
@@ -362,7 +371,18 @@ typedef struct wisepay_plugin_api {
     /* Returns a tenant's settings as NUL-terminated JSON:
      *   {"tenant_id", "version", "enabled",
      *    "api_key": {"set": bool, "last4": "abcd" | null},
-     *    "updated_at": ISO-8601 UTC | null, "updated_by": string | null}
+     *    "updated_at": ISO-8601 UTC | null, "updated_by": string | null,
+     *    "health": {"state": "ok" | "key_rejected" | "upstream_disabled" |
+     *                        "unreachable",
+     *               "since": ISO-8601 UTC | null,
+     *               "last_success_at": ISO-8601 UTC | null,
+     *               "message": what the admin should do | null},
+     *    "link_available": bool}
+     * "health" is what the last invoice clicks found that an admin must act
+     * on, shared by every instance on the database; a successful click or a
+     * new key clears it. "link_available" says whether an invoice link can
+     * work now (Enabled, a key, and Wise-Pay has not rejected the key or
+     * switched the integration off): hosts show invoice links only then.
      * A tenant that never saved gets version 0, disabled, no key.
      * Release *out_json with free_string(). Thread-safety: safe from any
      * thread; sees every save committed before the call, by any instance or
@@ -371,11 +391,19 @@ typedef struct wisepay_plugin_api {
                                    char **out_json, wisepay_error **out_error);
 
     /* Validates and saves settings in one transaction, with an audit row
-     * (actor, time, what changed; never the key). On WISEPAY_E_VALIDATION the
-     * error lists field errors; on any failure nothing is written. On
-     * success *out_json (may be NULL) receives the new settings, in the form
-     * get_settings returns. Thread-safety: safe from any thread; concurrent
-     * saves of one tenant are serialised and all but the first with a given
+     * (actor, time, what changed; never the key). A save that brings a new
+     * key first asks Wise-Pay about it (within deadline_ms): a key Wise-Pay
+     * rejects is a field error on "api_key" and nothing is written; when
+     * Wise-Pay cannot be reached, or the Desk Director integration is
+     * switched off there, the key is saved and the answer says so in
+     * "warnings". On WISEPAY_E_VALIDATION the error lists field errors; on
+     * any failure nothing is written (but see "storage_commit_unknown" below).
+     * On success *out_json (may be NULL) receives the new settings, in the
+     * form get_settings returns, plus "warnings": [sentence, ...] when there
+     * are some. A save whose commit was sent to a database server that then
+     * went away fails with WISEPAY_E_STORAGE, code "storage_commit_unknown":
+     * it may or may not have been stored, and the admin reloads first. Thread-safety: safe from any
+     * thread; concurrent saves of one tenant are serialised and all but the first with a given
      * expected_version get WISEPAY_E_CONFLICT. */
     wisepay_status (*save_settings)(wisepay_instance *instance, const wisepay_save_request *request,
                                     char **out_json, wisepay_error **out_error);
@@ -398,7 +426,8 @@ typedef struct wisepay_plugin_api {
      * trimmed, ASCII case ignored) and returns the redirect, which the host
      * opens in a new tab. Release *out_redirect with free_redirect(), which
      * also wipes the URL.
-     * Refusals, each with a message fit for the end user:
+     * Refusals, each with a message for the portal user who clicked (see
+     * "Who reads a message" above):
      *   WISEPAY_E_INVALID_ARGUMENT  code "invalid_email" / "invalid_invoice" /
      *                               "invalid_return_url" / "invalid_tenant_id"
      *   WISEPAY_E_NO_API_KEY        no key saved for the tenant
@@ -406,12 +435,17 @@ typedef struct wisepay_plugin_api {
      *   WISEPAY_E_PAYER_NOT_FOUND   no payer has that email; help_url is the
      *                               payer registration link when Wise-Pay
      *                               gives one on its portal
-     *   WISEPAY_E_KEY_REJECTED      the saved key is rejected (for the admin)
+     *   WISEPAY_E_KEY_REJECTED      Wise-Pay rejects the saved key
      *   WISEPAY_E_UPSTREAM_DISABLED the integration is off in Wise-Pay
      *   WISEPAY_E_UNAVAILABLE       unreachable, too slow, 5xx, TLS failure
      *   WISEPAY_E_UPSTREAM_INVALID  an answer that cannot be trusted (redirect
      *                               off the portal, another payer, malformed)
-     * The error's code tells the faults apart (docs/wisepay-api.md). Blocks
+     *   WISEPAY_E_CRYPTO, WISEPAY_E_STORAGE  the saved key cannot be opened,
+     *                               the settings cannot be read
+     * All but invalid arguments and an unknown payer carry a correlation id.
+     * What a click finds about the key and Wise-Pay is kept as the tenant's
+     * health (get_settings). The error's code tells the faults apart
+     * (docs/wisepay-api.md). Blocks
      * for at most the deadline; retries within it where that is safe.
      * Thread-safety: safe from any thread; many clicks run in parallel. */
     wisepay_status (*open_invoice)(wisepay_instance *instance,

@@ -2,11 +2,14 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 
+#include "plugin/settings/health.h"
 #include "plugin/util/hex.h"
+#include "plugin/util/iso_time.h"
 
 namespace wisepay {
 namespace {
@@ -98,6 +101,65 @@ wisepay_redirect *make_redirect(const SsoSession &session, const std::string &co
     redirect->open_in_new_tab = 1;
     redirect->correlation_id = flat.put(correlation_id);
     return redirect;
+}
+
+wisepay_settings_view *make_settings_view(const storage::SettingsRecord &record) {
+    const HealthView health = health_of(record);
+    FlatBlock flat(sizeof(wisepay_settings_view));
+    flat.reserve_string(record.updated_by);
+    flat.reserve_string(health.message);
+    if (!flat.allocate())
+        throw std::bad_alloc();
+    auto *view = reinterpret_cast<wisepay_settings_view *>(flat.block());
+    flat.start_strings(sizeof(wisepay_settings_view));
+    view->struct_size = sizeof(wisepay_settings_view);
+    view->version = record.version;
+    view->enabled = record.enabled ? 1 : 0;
+    view->api_key_set = record.api_key ? 1 : 0;
+    if (record.api_key) {
+        const std::string &last4 = record.api_key->last4;
+        std::memcpy(view->api_key_last4, last4.data(),
+                    std::min(last4.size(), sizeof view->api_key_last4 - 1));
+    }
+    view->updated_at_unix = unix_seconds(record.updated_at).value_or(0);
+    view->updated_by = flat.put(record.updated_by);
+    view->health = health.state;
+    view->health_since_unix = health.since_unix;
+    view->last_success_unix = health.last_success_unix;
+    view->health_message = flat.put(health.message);
+    view->link_available = link_available(record) ? 1 : 0;
+    return view;
+}
+
+wisepay_audit_page *make_audit_page(const std::vector<AuditLine> &entries,
+                                    std::int64_t next_before_id) {
+    const std::size_t entries_offset = sizeof(wisepay_audit_page);
+    const std::size_t strings_offset =
+        entries_offset + entries.size() * sizeof(wisepay_audit_entry);
+    FlatBlock flat(strings_offset);
+    for (const AuditLine &entry : entries) {
+        flat.reserve_string(entry.actor);
+        flat.reserve_string(entry.summary);
+        flat.reserve_string(entry.changes_json);
+    }
+    if (!flat.allocate())
+        throw std::bad_alloc();
+    auto *page = reinterpret_cast<wisepay_audit_page *>(flat.block());
+    auto *out = reinterpret_cast<wisepay_audit_entry *>(flat.block() + entries_offset);
+    flat.start_strings(strings_offset);
+    page->struct_size = sizeof(wisepay_audit_page);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        out[i].id = entries[i].id;
+        out[i].version = entries[i].version;
+        out[i].actor = flat.put(entries[i].actor);
+        out[i].at_unix = entries[i].at_unix;
+        out[i].summary = flat.put(entries[i].summary);
+        out[i].changes_json = flat.put(entries[i].changes_json);
+    }
+    page->count = entries.size();
+    page->entries = entries.empty() ? nullptr : out;
+    page->next_before_id = next_before_id;
+    return page;
 }
 
 wisepay_copy_report *make_copy_report(std::uint64_t tenants, std::uint64_t audit_rows) {

@@ -141,6 +141,15 @@ SaveResult SettingsService::save(const SaveCommand &command) {
     }
 }
 
+std::vector<storage::AuditRecord> SettingsService::audit_trail(const std::string &tenant_id,
+                                                               int limit, std::int64_t before_id) {
+    try {
+        return store_.audit_trail(tenant_id, limit, before_id, default_deadline());
+    } catch (const storage::StorageError &e) {
+        throw storage_failure(log_, e, "read");
+    }
+}
+
 void SettingsService::check_new_key(const SecretBytes &key, std::vector<std::string> &warnings) {
     try {
         const Merchant merchant = wisepay_.get_merchant(key, default_deadline());

@@ -56,6 +56,11 @@ class SettingsService {
     // "storage_commit_unknown", when it may have been).
     SaveResult save(const SaveCommand &command);
 
+    // Newest first, at most `limit` rows older than `before_id` (0: the
+    // newest). Throws Error (WISEPAY_E_STORAGE).
+    std::vector<storage::AuditRecord> audit_trail(const std::string &tenant_id, int limit,
+                                                  std::int64_t before_id);
+
     // Writes down what a click found about the tenant's integration (see
     // settings/health.h). A failure to write is logged, never thrown: it
     // must not turn a click's answer into another.
