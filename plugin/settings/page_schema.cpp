@@ -1,8 +1,11 @@
 #include "plugin/settings/page_schema.h"
 
+#include <string>
+
 #include <boost/json.hpp>
 
 #include "plugin/settings/settings_input.h"
+#include "plugin/util/text.h"
 
 namespace wisepay::page {
 namespace {
@@ -19,6 +22,12 @@ constexpr const char *kEnabledHelp =
     "When checked, portal users who click an invoice link are signed in to Wise-Pay as the payer "
     "with their email address. Needs a saved API key.";
 
+std::string api_key_pattern() {
+    const std::string padding = text::kPastedPaddingClass;
+    return "^" + padding + "*[!-~]{" + std::to_string(limits::kApiKeyMinLength) + "," +
+           std::to_string(limits::kApiKeyMaxLength) + "}" + padding + "*$";
+}
+
 json::object settings_schema() {
     json::object api_key{
         {"title", "API Key"},
@@ -26,11 +35,10 @@ json::object settings_schema() {
         // null removes the saved key; absent keeps it.
         {"type", json::array{"string", "null"}},
         {"writeOnly", true},
-        {"minLength", limits::kApiKeyMinLength},
-        {"maxLength", limits::kApiKeyMaxLength},
-        // Printable ASCII without spaces, allowing the white space a paste
-        // brings along (the plugin trims it).
-        {"pattern", "^\\s*[!-~]+\\s*$"},
+        // 8 to 256 printable ASCII characters without spaces, with the
+        // padding a paste brings along around them (the plugin trims it).
+        // No minLength/maxLength: they would count the padding too.
+        {"pattern", api_key_pattern()},
     };
     json::object enabled{
         {"title", "Enabled"},

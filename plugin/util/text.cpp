@@ -71,6 +71,62 @@ std::string_view trim(std::string_view s) {
     return s.substr(first, last - first + 1);
 }
 
+namespace {
+
+// See trim_pasted() in the header for the list and where it comes from.
+bool is_pasted_padding(char32_t cp) {
+    return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+           (cp >= 0x2000 && cp <= 0x200D) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+           cp == 0x205F || cp == 0x2060 || cp == 0x3000 || cp == 0xFEFF;
+}
+
+// The code point of the UTF-8 sequence s[begin, end); U+FFFD when it is
+// longer than UTF-8 allows (the input was not well-formed).
+char32_t decode(std::string_view s, std::size_t begin, std::size_t end) {
+    if (end - begin > 4) {
+        return 0xFFFD;
+    }
+    const auto lead = static_cast<unsigned char>(s[begin]);
+    static constexpr unsigned char kLeadMask[] = {0x7F, 0x1F, 0x0F, 0x07};
+    char32_t cp = lead & kLeadMask[end - begin - 1];
+    for (std::size_t i = begin + 1; i < end; ++i) {
+        cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
+    }
+    return cp;
+}
+
+bool is_continuation(char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
+
+}  // namespace
+
+std::string_view trim_pasted(std::string_view s) {
+    std::size_t begin = 0;
+    while (begin < s.size()) {
+        std::size_t next = begin + 1;
+        while (next < s.size() && is_continuation(s[next])) {
+            ++next;
+        }
+        if (!is_pasted_padding(decode(s, begin, next))) {
+            break;
+        }
+        begin = next;
+    }
+    std::size_t end = s.size();
+    while (end > begin) {
+        std::size_t start = end - 1;
+        while (start > begin && is_continuation(s[start])) {
+            --start;
+        }
+        if (!is_pasted_padding(decode(s, start, end))) {
+            break;
+        }
+        end = start;
+    }
+    return s.substr(begin, end - begin);
+}
+
 bool iequals_ascii(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) {
         return false;

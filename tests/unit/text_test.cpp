@@ -23,6 +23,23 @@ TEST_CASE("trim removes only surrounding spaces, tabs and line breaks") {
     CHECK(text::trim("") == "");
 }
 
+TEST_CASE("trim_pasted removes Unicode white space and zero-width characters at the ends only") {
+    // NBSP, BOM, em space, zero-width space, word joiner, NEL, ideographic space.
+    CHECK(text::trim_pasted("\xC2\xA0\xEF\xBB\xBF\xE2\x80\x83key\xE2\x80\x8B\xE2\x81\xA0"
+                            "\xC2\x85\xE3\x80\x80\r\n") == "key");
+    CHECK(text::trim_pasted("a\xC2\xA0"
+                            "b") ==
+          "a\xC2\xA0"
+          "b");
+    CHECK(text::trim_pasted("\xE2\x80\x8B\xC2\xA0 ").empty());
+    // Neighbours of the list are kept: U+200E (a direction mark), U+00A1, U+180E.
+    CHECK(text::trim_pasted("\xE2\x80\x8Ek") == "\xE2\x80\x8Ek");
+    CHECK(text::trim_pasted("k\xC2\xA1") == "k\xC2\xA1");
+    CHECK(text::trim_pasted("\xE1\xA0\x8Ek") == "\xE1\xA0\x8Ek");
+    // A four-byte character at the end is decoded whole.
+    CHECK(text::trim_pasted("k\xF0\x9F\x92\xB3") == "k\xF0\x9F\x92\xB3");
+}
+
 TEST_CASE("control characters and non-ASCII are detected") {
     CHECK(text::has_control_chars(std::string("a\0b", 3)));
     CHECK(text::has_control_chars("a\x7F"));
