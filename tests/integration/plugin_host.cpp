@@ -56,7 +56,20 @@ TestHost::TestHost() {
 void TestHost::on_log(void *host_data, wisepay_log_level level, const char *message) {
     auto *self = static_cast<TestHost *>(host_data);
     std::lock_guard lock(self->mutex_);
-    self->logs_.push_back(std::to_string(level) + " " + message);
+    ++self->log_count_;
+    if (self->logs_.size() < self->max_logs_) {
+        self->logs_.push_back(std::to_string(level) + " " + message);
+    }
+}
+
+void TestHost::keep_logs(std::size_t max) {
+    std::lock_guard lock(mutex_);
+    max_logs_ = max;
+}
+
+std::size_t TestHost::log_count() const {
+    std::lock_guard lock(mutex_);
+    return log_count_;
 }
 
 void TestHost::store_master_key(const std::string &name, const std::string &bytes,

@@ -41,6 +41,10 @@ class TestHost {
 
     std::vector<std::string> log_lines() const;
     std::string all_logs() const;
+    // Keeps only the first `max` lines from now on (a long run logs more
+    // than a test should hold); log_count() still counts every line.
+    void keep_logs(std::size_t max);
+    std::size_t log_count() const;
     std::vector<std::string> registered_pages() const;
     // Makes register_page answer with `status` from now on.
     void refuse_registration(wisepay_status status) { refuse_with_ = status; }
@@ -62,6 +66,8 @@ class TestHost {
     wisepay_host host_{};
     mutable std::mutex mutex_;
     std::vector<std::string> logs_;
+    std::size_t max_logs_ = SIZE_MAX;
+    std::size_t log_count_ = 0;
     std::vector<std::string> pages_;
     wisepay_status refuse_with_ = WISEPAY_OK;
     std::string key_name_, key_bytes_;

@@ -165,6 +165,9 @@ TEST_CASE("clicks naming 1,000,000 tenants that never saved: memory stays flat")
     REQUIRE(tenants >= 10 * kWarmUp);
 
     WiredPlugin s;
+    // Each refusal is logged with its support id; the host keeps a few.
+    s.host.keep_logs(100);
+    const std::size_t logs_before = s.host.log_count();
     const wisepay_plugin_api &api = plugin_api();
     long refused_right = 0;
     auto click_unknown = [&](long n) {
@@ -192,6 +195,7 @@ TEST_CASE("clicks naming 1,000,000 tenants that never saved: memory stays flat")
 
     CHECK(refused_right == tenants);
     CHECK(s.fake.requests_received() == 0);  // refused before any network call
+    CHECK(s.host.log_count() - logs_before == static_cast<std::size_t>(tenants));
     // 990,000 more tenants in 256 KiB: under 0.3 bytes a tenant.
     CHECK(heap_end < heap_warm + 256 * 1024);
 }
