@@ -25,6 +25,7 @@
 #include <thread>
 
 #include "tests/integration/plugin_host.h"
+#include "tests/support/fake_wisepay.h"
 #include "tests/support/temp_dir.h"
 
 using namespace wisepay::test;
@@ -57,8 +58,31 @@ struct Child {
     pid_t pid = -1;
 };
 
-Child start_save_loop(const std::string &database, std::int64_t first_version,
+// The fake Wise-Pay save_loop checks its keys with: it knows the key of
+// every version up to the last one prepared.
+class KeyChecker {
+  public:
+    KeyChecker() { fake_.keep_requests(false); }
+    // Makes sure the keys of versions up to `version` + 10,000 are known (a
+    // save_loop makes far fewer saves than that before it is killed).
+    void prepare(std::int64_t version) {
+        for (; prepared_ <= version + 10'000; ++prepared_) {
+            char key[32];
+            std::snprintf(key, sizeof key, "crash-key-%08lld", static_cast<long long>(prepared_));
+            fake_.add_merchant(key, "Crash Test Merchant");
+        }
+    }
+    std::string base_url() const { return fake_.base_url(); }
+    std::string ca_file() const { return fake_.ca_file(); }
+
+  private:
+    FakeWisePay fake_;
+    std::int64_t prepared_ = 1;
+};
+
+Child start_save_loop(KeyChecker &wisepay, const std::string &database, std::int64_t first_version,
                       const std::string &ack_file, const std::string &stderr_file) {
+    wisepay.prepare(first_version);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 2, stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
@@ -72,8 +96,10 @@ Child start_save_loop(const std::string &database, std::int64_t first_version,
         envp.push_back(s.data());
     envp.push_back(nullptr);
     std::string program = WISEPAY_SAVE_LOOP_PATH, plugin = WISEPAY_PLUGIN_PATH, db = database,
-                first = std::to_string(first_version);
-    char *argv[] = {program.data(), plugin.data(), db.data(), first.data(), nullptr};
+                first = std::to_string(first_version), base_url = wisepay.base_url(),
+                ca_file = wisepay.ca_file();
+    char *argv[] = {program.data(),  plugin.data(),  db.data(), first.data(),
+                    base_url.data(), ca_file.data(), nullptr};
     Child child;
     const int rc = posix_spawn(&child.pid, program.c_str(), &actions, nullptr, argv, envp.data());
     posix_spawn_file_actions_destroy(&actions);
@@ -108,12 +134,12 @@ void check_database_file(const std::string &path, std::int64_t version) {
 
 // Starts save_loop on a database of its own and waits for its first
 // acknowledged save.
-std::chrono::microseconds time_to_first_save(const std::string &database,
+std::chrono::microseconds time_to_first_save(KeyChecker &wisepay, const std::string &database,
                                              const std::string &ack_file,
                                              const std::string &stderr_file) {
     std::remove(ack_file.c_str());
     const auto start = std::chrono::steady_clock::now();
-    const Child child = start_save_loop(database, 1, ack_file, stderr_file);
+    const Child child = start_save_loop(wisepay, database, 1, ack_file, stderr_file);
     while (read_file(ack_file).find('\n') == std::string::npos) {
         int status = 0;
         if (::waitpid(child.pid, &status, WNOHANG) == child.pid) {
@@ -147,7 +173,9 @@ TEST_CASE("settings survive SIGKILL at random moments: always one whole acknowle
     // machine and build (sanitizers make start-up several times slower).
     // Kills then fall anywhere from dlopen, through create (the schema
     // migration in round 1), to the middle of a commit or between saves.
-    const auto startup = time_to_first_save(dir.file("calibration.db"), ack_file, stderr_file);
+    KeyChecker wisepay;
+    const auto startup =
+        time_to_first_save(wisepay, dir.file("calibration.db"), ack_file, stderr_file);
     std::uniform_int_distribution<long> delay_us(0, 2 * startup.count() + 40'000);
 
     TestHost host;
@@ -158,7 +186,8 @@ TEST_CASE("settings survive SIGKILL at random moments: always one whole acknowle
     for (long round = 1; round <= rounds; ++round) {
         INFO("round " << round);
         std::remove(ack_file.c_str());
-        const Child child = start_save_loop(database, acknowledged + 1, ack_file, stderr_file);
+        const Child child =
+            start_save_loop(wisepay, database, acknowledged + 1, ack_file, stderr_file);
         std::this_thread::sleep_for(std::chrono::microseconds(delay_us(random)));
         REQUIRE(::kill(child.pid, SIGKILL) == 0);
         int status = 0;

@@ -3,13 +3,15 @@
  * plugin and saves settings for tenant "acme" as fast as it can until it is
  * killed.
  *
- *   save_loop <plugin.so> <database> <first version>
+ *   save_loop <plugin.so> <database> <first version> <Wise-Pay base URL> <CA file>
  *
  * Save n (n = first version, first version + 1, ...) stores the API key
  * "crash-key-<n as 8 digits>", Enabled = n is odd, actor "crash-<n>", and
  * expects the stored version n - 1. Once the plugin acknowledges save n,
  * "n\n" is appended to the file named by WISEPAY_ACK_FILE with one write(),
- * so the test knows the last acknowledged save even after a SIGKILL.
+ * so the test knows the last acknowledged save even after a SIGKILL. Each
+ * save carries a new key, which the plugin checks with the Wise-Pay at the
+ * base URL (the test's fake, which knows every key save_loop will use).
  * Any refusal ends the loop with exit status 1 and a line on stderr.
  */
 #include <dlfcn.h>
@@ -27,8 +29,10 @@ static int fail(const char *what, wisepay_error *error) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: save_loop <plugin.so> <database> <first version>\n");
+    if (argc != 6) {
+        fprintf(stderr,
+                "usage: save_loop <plugin.so> <database> <first version> "
+                "<Wise-Pay base URL> <CA file>\n");
         return 2;
     }
     const char *ack_path = getenv("WISEPAY_ACK_FILE");
@@ -60,8 +64,8 @@ int main(int argc, char **argv) {
     snprintf(config, sizeof config,
              "{\"database_path\":\"%s\","
              "\"master_key\":{\"source\":\"hex\",\"value\":\"%064d\"},"
-             "\"wisepay_base_url\":\"https://127.0.0.1:9\"}",
-             argv[2], 5);
+             "\"wisepay_base_url\":\"%s\",\"ca_file\":\"%s\"}",
+             argv[2], 5, argv[4], argv[5]);
     wisepay_host host;
     memset(&host, 0, sizeof host);
     host.struct_size = sizeof host;
