@@ -5,6 +5,7 @@ sees them, the status codes' values, and the sizes the plugin reports."""
 from __future__ import annotations
 
 import ctypes
+import enum
 import json
 import re
 import shutil
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from wisepay import ABI_VERSION, Instance, Plugin, Status, ValidationError
+from wisepay import ABI_VERSION, Health, Instance, LogLevel, Plugin, Status, ValidationError
 from wisepay._abi import ABI_STRUCTS, AbiStruct, ErrorPtr, ErrorStruct, PluginApiStruct
 
 HEADER = Path(__file__).resolve().parents[3] / "abi" / "wisepay_plugin.h"
@@ -58,11 +59,25 @@ def test_every_struct_matches_the_header_field_by_field(tmp_path: Path) -> None:
         assert python == c, struct.c_name
 
 
-def test_status_codes_match_the_header() -> None:
-    declared = {name: int(value) for name, value in
-                re.findall(r"WISEPAY_(?:E_)?([A-Z_]+) = (\d+)", HEADER.read_text())
-                if not name.startswith("LOG_")}
-    assert declared == {status.name: status.value for status in Status}
+def enum_values(c_name: str, prefix: str) -> dict[str, int]:
+    """The constants of the header's `typedef enum <c_name> {...} <c_name>;`,
+    each named without the `prefix` (a regular expression)."""
+    body = re.search(rf"typedef enum {c_name} {{(.*?)}} {c_name};", HEADER.read_text(), re.S)
+    assert body is not None, f"no enum {c_name} in the header"
+    return {name: int(value) for name, value in
+            re.findall(rf"\b{prefix}([A-Z0-9_]+) = (\d+)", body.group(1))}
+
+
+@pytest.mark.parametrize("enum_type, c_name, prefix", [
+    (Status, "wisepay_status", "WISEPAY_(?:E_)?"),
+    (Health, "wisepay_health", "WISEPAY_HEALTH_"),
+    (LogLevel, "wisepay_log_level", "WISEPAY_LOG_"),
+])
+def test_each_enum_matches_the_header(enum_type: type[enum.IntEnum], c_name: str,
+                                      prefix: str) -> None:
+    declared = enum_values(c_name, prefix)
+    assert declared, f"no constants found in enum {c_name}"
+    assert declared == {member.name: member.value for member in enum_type}
 
 
 def test_the_plugin_builds_the_structs_as_declared(plugin: Plugin, instance: Instance,

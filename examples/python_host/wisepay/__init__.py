@@ -13,7 +13,7 @@ abi/wisepay_plugin.h is declared once, in _abi.py; plugin.py loads the
 module and wraps each call; errors.py holds the exceptions.
 """
 
-from ._abi import ABI_VERSION, LogLevel, Status
+from ._abi import ABI_VERSION, Health, LogLevel, Status
 from .errors import (ConfigError, ConflictError, CryptoError, DisabledError, FieldError,
                      InstanceClosedError, InternalError, InvalidArgumentError, KeyRejectedError,
                      NoApiKeyError, NotImplementedInPluginError, PayerNotFoundError,
@@ -22,7 +22,7 @@ from .errors import (ConfigError, ConflictError, CryptoError, DisabledError, Fie
 from .plugin import Instance, Page, Plugin, Redirect, find_module
 
 __all__ = [
-    "ABI_VERSION", "LogLevel", "Status",
+    "ABI_VERSION", "Health", "LogLevel", "Status",
     "Plugin", "Instance", "Page", "Redirect", "find_module",
     "WisePayError", "FieldError", "InvalidArgumentError", "ValidationError", "ConflictError",
     "ConfigError", "StorageError", "CryptoError", "NotImplementedInPluginError",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ctypes
 import enum
 from ctypes import CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int64, c_size_t
-from ctypes import c_uint32, c_void_p
+from ctypes import c_ubyte, c_uint32, c_uint64, c_void_p
 from typing import TYPE_CHECKING, ClassVar
 
 ABI_VERSION = 1
@@ -40,6 +40,15 @@ class Status(enum.IntEnum):
     UPSTREAM_INVALID = 14
     OUT_OF_MEMORY = 15
     INTERNAL = 16
+
+
+class Health(enum.IntEnum):
+    """wisepay_health: what an admin must act on, kept per tenant."""
+
+    OK = 0
+    KEY_REJECTED = 1
+    UPSTREAM_DISABLED = 2
+    UNREACHABLE = 3
 
 
 class LogLevel(enum.IntEnum):
@@ -98,6 +107,9 @@ class PageStruct(AbiStruct):
 
 LogFn = CFUNCTYPE(None, c_void_p, c_int, c_char_p)
 RegisterPageFn = CFUNCTYPE(c_status, c_void_p, POINTER(PageStruct))
+# (host_data, name, out_key, key_capacity, out_key_len)
+GetMasterKeyFn = CFUNCTYPE(c_status, c_void_p, c_char_p, POINTER(c_ubyte), c_size_t,
+                           POINTER(c_size_t))
 
 
 class HostStruct(AbiStruct):
@@ -107,6 +119,9 @@ class HostStruct(AbiStruct):
         ("host_data", c_void_p),
         ("log", LogFn),
         ("register_page", RegisterPageFn),
+        # Appended after 0.1.0; the plugin reads it only when struct_size
+        # covers it. NULL when the host hands over no master key.
+        ("get_master_key", GetMasterKeyFn),
     ]
 
 
