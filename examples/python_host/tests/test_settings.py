@@ -35,15 +35,26 @@ def test_save_then_read_back(instance: Instance) -> None:
                                    {"api_key": f"  {API_KEY}\n", "enabled": True})
     assert saved["version"] == 1 and saved["enabled"] is True
     assert saved["api_key"] == {"set": True, "last4": API_KEY[-4:]}
+    # A new key is checked with Wise-Pay first; this config's Wise-Pay
+    # cannot be reached, so the key is saved unchecked and the answer says
+    # so. The warning belongs to the save's answer, not to the settings.
+    warnings = saved.pop("warnings")
+    assert len(warnings) == 1
+    assert "Wise-Pay could not be reached" in warnings[0]
+    assert API_KEY not in warnings[0]
     read = instance.get_settings("acme")
+    assert "warnings" not in read
     assert read == saved
     assert read["updated_by"] == "ann@acme.example"
     assert API_KEY not in json.dumps(read)
-    # Leaving the key out keeps it; null removes it.
+    # Leaving the key out keeps it; null removes it. Neither brings a new
+    # key, so neither asks Wise-Pay nor warns.
     kept = instance.save_settings("acme", "ann@acme.example", 1, {"enabled": False})
     assert kept["api_key"]["set"] is True and kept["enabled"] is False
+    assert "warnings" not in kept
     cleared = instance.save_settings("acme", "ann@acme.example", 2, {"api_key": None})
     assert cleared["api_key"] == {"set": False, "last4": None} and cleared["version"] == 3
+    assert "warnings" not in cleared
 
 
 @pytest.mark.parametrize("settings, field", [
