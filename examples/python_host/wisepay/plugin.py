@@ -24,13 +24,15 @@ from types import TracebackType
 from typing import Any, Callable, Mapping, TypeVar
 
 from ._abi import (ABI_VERSION, ENTRY_SYMBOL, AbiStruct, ConnectionTestRequestStruct, EntryFn,
-                   ErrorPtr, HostStruct, InstancePtr, InvoiceRequestStruct, LogFn, LogLevel,
-                   PageStruct, PluginApiStruct, RedirectPtr, RegisterPageFn, SaveRequestStruct,
-                   Status, StringPtr, decode_text, field_text, has_field)
+                   ErrorPtr, GetMasterKeyFn, HostStruct, InstancePtr, InvoiceRequestStruct, LogFn,
+                   LogLevel, PageStruct, PluginApiStruct, RedirectPtr, RegisterPageFn,
+                   SaveRequestStruct, Status, StringPtr, decode_text, field_text, has_field)
 from .errors import InstanceClosedError, InternalError, PluginLoadError, take_error
 
 JsonObject = dict[str, Any]
 LogHandler = Callable[[LogLevel, str], None]
+# name -> the master key's 32 bytes, from the host's secret store.
+MasterKeySource = Callable[[str], bytes]
 ExtensionTable = TypeVar("ExtensionTable", bound=AbiStruct)
 
 MODULE_NAME = "libwisepay_plugin.so"
@@ -131,12 +133,30 @@ class Plugin:
         """The raw function table, for what this module does not wrap."""
         return self._table
 
-    def create(self, config: Mapping[str, Any] | str,
-               *, log: LogHandler | None = None) -> Instance:
+    def create(self, config: Mapping[str, Any] | str, *, log: LogHandler | None = None,
+               master_key: MasterKeySource | None = None) -> Instance:
         """A new instance for `config` (the JSON create() takes, as a mapping
         or as text). Log lines go to `log`, or else to the logging module's
-        "wisepay.plugin" logger. Use it in a with statement."""
-        return Instance(self, config, log=log)
+        "wisepay.plugin" logger. Use it in a with statement.
+
+        `master_key` hands over the master keys that the config names with
+        {"source": "host", "name": ...} (in "master_key" or "master_keys"):
+        create() calls it with each such name, and it returns that key's 32
+        bytes (``bytes`` or ``bytearray``) from the host's own secret store.
+        It is called only during create(), on this thread. When it raises,
+        or returns something other than 32 bytes, create() raises
+        ConfigError naming the key; the exception is logged to the
+        "wisepay.plugin" logger by type only (its message might quote the
+        key). Without it, a config naming a host key is a ConfigError too.
+
+        The plugin wipes its copy of the key when it no longer needs it;
+        Python cannot do the same for the key it returns: a ``bytes`` object
+        cannot be wiped, and stays in memory until it is freed and the
+        memory reused. A host that returns a ``bytearray`` can clear it
+        after create() (the plugin has copied it by then); one that must not
+        hold the key in Python memory at all calls the table's create()
+        with a get_master_key of its own."""
+        return Instance(self, config, log=log, master_key=master_key)
 
     def get_extension(self, extension_id: str,
                       table_type: type[ExtensionTable]) -> ExtensionTable | None:
@@ -215,7 +235,8 @@ class Instance:
     close() must not overlap any of them. Closing is idempotent."""
 
     def __init__(self, plugin: Plugin, config: Mapping[str, Any] | str,
-                 *, log: LogHandler | None = None) -> None:
+                 *, log: LogHandler | None = None,
+                 master_key: MasterKeySource | None = None) -> None:
         self._plugin = plugin
         self._handle: InstancePtr | None = None
         self.page: Page | None = None
@@ -241,8 +262,12 @@ class Instance:
                 _logger.exception("cannot read the page the plugin registers")
                 return Status.INVALID_ARGUMENT
 
-        # Kept until destroy: the plugin calls them for the instance's life.
+        # Kept until destroy: the plugin may call them for the instance's
+        # life (get_master_key only from create()). get_master_key stays
+        # NULL without a master_key source.
         self._callbacks: tuple[Any, ...] = (LogFn(on_log), RegisterPageFn(on_register_page))
+        if master_key is not None:
+            self._callbacks += (_master_key_callback(master_key),)
         self._host = HostStruct(ctypes.sizeof(HostStruct), None, *self._callbacks)
 
         config_text = config if isinstance(config, str) else json.dumps(dict(config))
@@ -351,6 +376,50 @@ class Instance:
         status = self._plugin.table.get_stats(self._live(), byref(out), byref(error))
         self._plugin.raise_for_status(status, error, out, self._plugin.free_string)
         return self._plugin.take_json(out)
+
+
+def _master_key_callback(source: MasterKeySource) -> Any:
+    """The host table's get_master_key over `source`. Nothing raised
+    crosses into C (ctypes would print it and return 0, WISEPAY_OK): a
+    failure is a non-OK status, which makes create() fail naming the key,
+    and a log line that gives the exception's type only."""
+
+    def get_master_key(_host_data: int | None, name: bytes | None, out_key: Any,
+                       key_capacity: int, out_key_len: Any) -> int:
+        if not out_key_len or not out_key:
+            return Status.INVALID_ARGUMENT
+        # Nothing written unless the key is: whatever happens below, the
+        # plugin then sees 0 bytes, never a stale length.
+        out_key_len[0] = 0
+        key_name = decode_text(name)
+        try:
+            key = source(key_name)
+            if not isinstance(key, (bytes, bytearray)):
+                _logger.error("the master key source returned %s for the master key %r, "
+                              "not bytes", type(key).__name__, key_name)
+                return Status.INVALID_ARGUMENT
+            if len(key) > key_capacity:
+                # The plugin's buffer is too small to say so through it.
+                _logger.error("the master key source returned %d bytes for the master key %r; "
+                              "a master key is 32 bytes", len(key), key_name)
+                return Status.INVALID_ARGUMENT
+            # Straight from the object's buffer into the plugin's: no copy
+            # of the key is made here. A wrong length (but one that fits)
+            # is handed over as it is, for the plugin to refuse with its
+            # length in the message.
+            source_buffer: Any = key
+            if isinstance(key, bytearray):
+                source_buffer = (ctypes.c_char * len(key)).from_buffer(key)
+            ctypes.memmove(out_key, source_buffer, len(key))
+            out_key_len[0] = len(key)
+            return Status.OK
+        except Exception as error:  # noqa: BLE001 - never propagated into C
+            # Only the type: the message or a traceback might quote the key.
+            _logger.error("the master key source raised %s for the master key %r",
+                          type(error).__name__, key_name)
+            return Status.INVALID_ARGUMENT
+
+    return GetMasterKeyFn(get_master_key)
 
 
 def _log_level(level: int) -> LogLevel:
