@@ -1,6 +1,6 @@
 """The ctypes declarations (wisepay/_abi.py) against the C header and the
-built module: every struct's size and every field's offset as a C compiler
-sees them, the status codes' values, and the sizes the plugin reports."""
+built module: every struct's size and every field's offset and size as a C
+compiler sees them, each enum's values, and the sizes the plugin reports."""
 
 from __future__ import annotations
 
@@ -25,17 +25,22 @@ def field_names(struct: type[AbiStruct]) -> list[str]:
 
 
 def c_layout(tmp_path: Path) -> dict[str, dict[str, int]]:
-    """sizeof and offsetof of each declared struct and field, printed as
-    JSON by a C program compiled against the header."""
+    """sizeof of each declared struct, and offsetof and sizeof of each of
+    its fields (as "<field>" and "<field>:size"), printed as JSON by a C
+    program compiled against the header. A field's size tells apart types
+    that padding would leave at the same offsets (an int where the header
+    has an int64_t)."""
     compiler = shutil.which("cc")
     if compiler is None:
         pytest.fail("no C compiler (cc) to check the layout with")
     lines = ['#include <stddef.h>', '#include <stdio.h>', f'#include "{HEADER}"',
              "int main(void) {", '    printf("{");']
     for i, struct in enumerate(ABI_STRUCTS):
-        entries = ['\\"sizeof\\": %zu'] + [f'\\"{name}\\": %zu' for name in field_names(struct)]
-        values = [f"sizeof({struct.c_name})"] + [f"offsetof({struct.c_name}, {name})"
-                                                 for name in field_names(struct)]
+        entries, values = ['\\"sizeof\\": %zu'], [f"sizeof({struct.c_name})"]
+        for name in field_names(struct):
+            entries += [f'\\"{name}\\": %zu', f'\\"{name}:size\\": %zu']
+            values += [f"offsetof({struct.c_name}, {name})",
+                       f"sizeof((({struct.c_name} *)0)->{name})"]
         comma = "," if i + 1 < len(ABI_STRUCTS) else ""
         lines.append(f'    printf("\\"{struct.c_name}\\": {{{", ".join(entries)}}}{comma}", '
                      f'{", ".join(values)});')
@@ -55,7 +60,9 @@ def test_every_struct_matches_the_header_field_by_field(tmp_path: Path) -> None:
     for struct in ABI_STRUCTS:
         c = layout[struct.c_name]
         python = {"sizeof": ctypes.sizeof(struct)}
-        python.update({name: getattr(struct, name).offset for name in field_names(struct)})
+        for name in field_names(struct):
+            python[name] = getattr(struct, name).offset
+            python[f"{name}:size"] = getattr(struct, name).size
         assert python == c, struct.c_name
 
 
