@@ -1,6 +1,7 @@
 """The ctypes declarations (wisepay/_abi.py) against the C header and the
 built module: every struct's size and every field's offset and size as a C
-compiler sees them, each enum's values, and the sizes the plugin reports."""
+compiler sees them (the extensions' too), each enum's values, the extension
+ids, and the sizes the plugin reports."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
 from wisepay import ABI_VERSION, Health, Instance, LogLevel, Plugin, Status, ValidationError
-from wisepay._abi import ABI_STRUCTS, AbiStruct, ErrorPtr, ErrorStruct, PluginApiStruct
+from wisepay._abi import (ABI_STRUCTS, EXT_AUDIT, EXT_MAINTENANCE, EXT_SETTINGS_VIEW,
+                          EXTENSION_TABLES, AbiStruct, AuditPageStruct, ErrorPtr, ErrorStruct,
+                          PluginApiStruct, SettingsViewStruct)
 
 HEADER = Path(__file__).resolve().parents[3] / "abi" / "wisepay_plugin.h"
 
@@ -107,6 +111,36 @@ def test_the_plugin_builds_the_structs_as_declared(plugin: Plugin, instance: Ins
     with pytest.raises(ValidationError):
         instance.save_settings("acme", "ann@acme.example", 0, {"enabled": True})
     assert sizes == [ctypes.sizeof(ErrorStruct)]
+
+
+def test_the_extension_ids_match_the_header() -> None:
+    declared = dict(re.findall(r'#define (WISEPAY_EXT_[A-Z_]+) "([^"]+)"', HEADER.read_text()))
+    assert declared == {"WISEPAY_EXT_SETTINGS_VIEW": EXT_SETTINGS_VIEW,
+                        "WISEPAY_EXT_AUDIT": EXT_AUDIT,
+                        "WISEPAY_EXT_MAINTENANCE": EXT_MAINTENANCE}
+    assert set(EXTENSION_TABLES) == set(declared.values())
+
+
+def test_the_plugin_builds_the_extension_structs_as_declared(
+        plugin: Plugin, instance: Instance, monkeypatch: pytest.MonkeyPatch) -> None:
+    for extension_id, table_type in EXTENSION_TABLES.items():
+        table = plugin.get_extension(extension_id, table_type)
+        assert table is not None, extension_id
+        assert table.struct_size == ctypes.sizeof(table_type), extension_id
+
+    # The struct_size of each result as the plugin built it.
+    sizes: dict[str, int] = {}
+    for name in ("free_view", "free_audit_page"):
+        real = getattr(plugin, name)
+
+        def record(pointer: Any, name: str = name, real: Callable[[Any], None] = real) -> None:
+            sizes[name] = pointer.contents.struct_size
+            real(pointer)
+        monkeypatch.setattr(plugin, name, record)
+    instance.settings_view("acme")
+    instance.audit("acme")
+    assert sizes == {"free_view": ctypes.sizeof(SettingsViewStruct),
+                     "free_audit_page": ctypes.sizeof(AuditPageStruct)}
 
 
 def test_an_unknown_extension_is_none(plugin: Plugin) -> None:

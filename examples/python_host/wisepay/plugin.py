@@ -2,11 +2,13 @@
 
 ``Plugin`` is the loaded module and its function table; ``Instance`` is one
 instance made by ``create()``, a context manager that destroys it on exit.
-Every call returns Python values (JSON decoded into dicts, a ``Redirect``)
-or raises a ``WisePayError`` subclass; every object the plugin hands out,
-on success and on failure alike, goes back to the plugin through
-``Plugin.free_string``, ``free_error`` or ``free_redirect``, never to
-Python's or libc's allocator.
+Every call returns Python values (JSON decoded into dicts, a ``Redirect``,
+the dataclasses of extensions.py) or raises a ``WisePayError`` subclass;
+every object the plugin hands out, on success and on failure alike, goes
+back to the plugin through ``Plugin.free_string``, ``free_error``,
+``free_redirect`` or the free function of the extension that returned it
+(``free_view``, ``free_audit_page``, ...), never to Python's or libc's
+allocator.
 """
 
 from __future__ import annotations
@@ -23,17 +25,22 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Callable, Mapping, TypeVar
 
-from ._abi import (ABI_VERSION, ENTRY_SYMBOL, AbiStruct, ConnectionTestRequestStruct, EntryFn,
-                   ErrorPtr, GetMasterKeyFn, HostStruct, InstancePtr, InvoiceRequestStruct, LogFn,
-                   LogLevel, PageStruct, PluginApiStruct, RedirectPtr, RegisterPageFn,
-                   SaveRequestStruct, Status, StringPtr, decode_text, field_text, has_field)
-from .errors import InstanceClosedError, InternalError, PluginLoadError, take_error
+from ._abi import (ABI_VERSION, ENTRY_SYMBOL, EXT_AUDIT, EXT_SETTINGS_VIEW, AbiStruct,
+                   AuditApiStruct, AuditPagePtr, AuditRequestStruct, ConnectionTestRequestStruct,
+                   EntryFn, ErrorPtr, GetMasterKeyFn, HostStruct, InstancePtr,
+                   InvoiceRequestStruct, LogFn, LogLevel, PageStruct, PluginApiStruct, RedirectPtr,
+                   RegisterPageFn, SaveRequestStruct, SettingsViewApiStruct, SettingsViewPtr,
+                   Status, StringPtr, decode_text, field_text, has_field)
+from .errors import (ExtensionUnavailableError, InstanceClosedError, InternalError,
+                     PluginLoadError, take_error)
+from .extensions import AuditPage, SettingsView, read_audit_page, read_settings_view
 
 JsonObject = dict[str, Any]
 LogHandler = Callable[[LogLevel, str], None]
 # name -> the master key's 32 bytes, from the host's secret store.
 MasterKeySource = Callable[[str], bytes]
 ExtensionTable = TypeVar("ExtensionTable", bound=AbiStruct)
+Result = TypeVar("Result")
 
 MODULE_NAME = "libwisepay_plugin.so"
 _logger = logging.getLogger("wisepay.plugin")
@@ -88,6 +95,25 @@ class Redirect:
     correlation_id: str
 
 
+def _c_unsigned(value: int, name: str, bits: int) -> int:
+    """An int argument for a C uintN_t, which ctypes would silently wrap."""
+    if not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if not 0 <= value < 1 << bits:
+        raise ValueError(f"{name} must be from 0 to {(1 << bits) - 1}, not {value}")
+    return value
+
+
+def _c_int64(value: int, name: str) -> int:
+    """An int argument for a C int64_t, which ctypes would silently wrap
+    (the plugin refuses negative values where they mean nothing)."""
+    if not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if not -(1 << 63) <= value < 1 << 63:
+        raise ValueError(f"{name} does not fit in 64 bits: {value}")
+    return value
+
+
 def _c_text(value: str | None, name: str) -> bytes | None:
     """A str argument as the NUL-terminated UTF-8 the ABI takes. None is
     passed on as NULL, for the plugin to refuse or accept as documented."""
@@ -127,6 +153,7 @@ class Plugin:
                                   f"{ABI_VERSION} ({self._table.struct_size} bytes)")
         self.plugin_id = decode_text(self._table.plugin_id)
         self.version = decode_text(self._table.plugin_version)
+        self._extensions: dict[str, AbiStruct] = {}
 
     @property
     def table(self) -> PluginApiStruct:
@@ -168,6 +195,29 @@ class Plugin:
             return None
         return ctypes.cast(table, ctypes.POINTER(table_type)).contents
 
+    def extension(self, extension_id: str, table_type: type[ExtensionTable]) -> ExtensionTable:
+        """Like get_extension, for a call that needs the extension: raises
+        ExtensionUnavailableError when the plugin lacks it, or returns a
+        table shorter than `table_type` or with a NULL function. The table
+        is static in the plugin, so it is looked up once."""
+        known = self._extensions.get(extension_id)
+        if isinstance(known, table_type):
+            return known
+        table = self.get_extension(extension_id, table_type)
+        where = f"The Wise-Pay plugin {self.version} ({self.path})"
+        if table is None:
+            raise ExtensionUnavailableError(
+                extension_id, f"{where} does not offer the extension {extension_id}.")
+        # An extension's table is struct_size, then functions.
+        functions = [item[0] for item in table_type._fields_[1:]]
+        if (table.struct_size < ctypes.sizeof(table_type)
+                or not all(getattr(table, name) for name in functions)):
+            raise ExtensionUnavailableError(
+                extension_id, f"{where} returned an incomplete table for the extension "
+                f"{extension_id} ({table.struct_size} bytes).")
+        self._extensions[extension_id] = table
+        return table
+
     # --- Releasing what the plugin hands out -------------------------------
     # Every object the plugin returns goes back through one of these.
 
@@ -182,6 +232,12 @@ class Plugin:
 
     def destroy_instance(self, handle: InstancePtr) -> None:
         self._table.destroy(handle)
+
+    def free_view(self, view: SettingsViewPtr) -> None:
+        self.extension(EXT_SETTINGS_VIEW, SettingsViewApiStruct).free_view(view)
+
+    def free_audit_page(self, page: AuditPagePtr) -> None:
+        self.extension(EXT_AUDIT, AuditApiStruct).free_page(page)
 
     # --- Reading results, releasing them whatever happens --------------------
 
@@ -211,6 +267,19 @@ class Plugin:
         finally:
             if string:
                 self.free_string(string)
+
+    def take_result(self, pointer: Any, read: Callable[[Any], Result],
+                    free: Callable[[Any], None], what: str) -> Result:
+        """A returned struct, read into Python values by `read`, then
+        released with `free` whatever happens while reading."""
+        try:
+            if not pointer:
+                raise InternalError(Status.INTERNAL, "no_result",
+                                    f"The plugin returned no {what}.")
+            return read(pointer.contents)
+        finally:
+            if pointer:
+                free(pointer)
 
     def take_redirect(self, redirect: RedirectPtr) -> Redirect:
         """A returned redirect, copied, then released (which wipes its URL)."""
@@ -376,6 +445,36 @@ class Instance:
         status = self._plugin.table.get_stats(self._live(), byref(out), byref(error))
         self._plugin.raise_for_status(status, error, out, self._plugin.free_string)
         return self._plugin.take_json(out)
+
+    # --- Extensions ----------------------------------------------------------
+    # Each raises ExtensionUnavailableError when the plugin lacks its extension.
+
+    def settings_view(self, tenant_id: str) -> SettingsView:
+        """A tenant's settings and health as typed fields
+        ("wisepay.settings-view/1"): what get_settings says, without JSON."""
+        handle = self._live()
+        api = self._plugin.extension(EXT_SETTINGS_VIEW, SettingsViewApiStruct)
+        out, error = SettingsViewPtr(), ErrorPtr()
+        status = api.get(handle, _c_text(tenant_id, "tenant_id"), byref(out), byref(error))
+        self._plugin.raise_for_status(status, error, out, self._plugin.free_view)
+        return self._plugin.take_result(out, read_settings_view, self._plugin.free_view,
+                                        "settings view")
+
+    def audit(self, tenant_id: str, *, limit: int = 0, before_id: int = 0) -> AuditPage:
+        """A page of the tenant's audit trail, newest first ("wisepay.audit/1"):
+        `limit` entries (1-100; 0: 20), older than the entry `before_id`
+        (0: the newest page; else the last page's next_before_id)."""
+        handle = self._live()
+        api = self._plugin.extension(EXT_AUDIT, AuditApiStruct)
+        request = AuditRequestStruct(ctypes.sizeof(AuditRequestStruct),
+                                     _c_text(tenant_id, "tenant_id"),
+                                     _c_unsigned(limit, "limit", 32),
+                                     _c_int64(before_id, "before_id"))
+        out, error = AuditPagePtr(), ErrorPtr()
+        status = api.list(handle, byref(request), byref(out), byref(error))
+        self._plugin.raise_for_status(status, error, out, self._plugin.free_audit_page)
+        return self._plugin.take_result(out, read_audit_page, self._plugin.free_audit_page,
+                                        "audit page")
 
 
 def _master_key_callback(source: MasterKeySource) -> Any:
