@@ -124,6 +124,6 @@ def frees(plugin: Plugin, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         return wrapper
 
     for name in ("free_string", "free_error", "free_redirect", "destroy_instance", "free_view",
-                 "free_audit_page"):
+                 "free_audit_page", "free_copy_report", "free_reseal_report"):
         monkeypatch.setattr(plugin, name, counting(name))
     return counts

@@ -2,7 +2,7 @@
 ("wisepay.settings-view/1") before and after saves and as clicks change its
 health, the audit trail ("wisepay.audit/1") newest first a page at a time,
 every result released through its extension's free function, and a plugin
-that lacks an extension."""
+that lacks an extension (test_maintenance.py has "wisepay.maintenance/1")."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from conftest import API_KEY, PAYER, FakeWisePay
 from wisepay import (AuditEntry, ExtensionUnavailableError, Health, Instance,
                      InvalidArgumentError, KeyRejectedError, NotImplementedInPluginError, Plugin,
                      SettingsView, Status, UnavailableError)
-from wisepay._abi import AuditApiStruct, SettingsViewApiStruct
+from wisepay._abi import AuditApiStruct, MaintenanceApiStruct, SettingsViewApiStruct
 
 SECOND_KEY = "wp_live_second_77aa"
 
@@ -203,6 +203,7 @@ def test_each_result_goes_back_through_its_extensions_free_function(
 @pytest.mark.parametrize("extension_id, table_type, call", [
     ("wisepay.settings-view/1", SettingsViewApiStruct, lambda i: i.settings_view("acme")),
     ("wisepay.audit/1", AuditApiStruct, lambda i: i.audit("acme")),
+    ("wisepay.maintenance/1", MaintenanceApiStruct, lambda i: i.reseal_keys("ops")),
 ])
 def test_a_plugin_without_the_extension(plugin_path: str, config: dict[str, Any],
                                         monkeypatch: pytest.MonkeyPatch, extension_id: str,

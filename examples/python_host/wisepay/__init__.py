@@ -20,13 +20,13 @@ from .errors import (ConfigError, ConflictError, CryptoError, DisabledError,
                      NotImplementedInPluginError, PayerNotFoundError, PluginLoadError,
                      PluginOutOfMemoryError, StorageError, UnavailableError,
                      UpstreamDisabledError, UpstreamInvalidError, ValidationError, WisePayError)
-from .extensions import AuditEntry, AuditPage, SettingsView
+from .extensions import AuditEntry, AuditPage, CopyReport, ResealReport, SettingsView
 from .plugin import Instance, MasterKeySource, Page, Plugin, Redirect, find_module
 
 __all__ = [
     "ABI_VERSION", "Health", "LogLevel", "Status",
     "Plugin", "Instance", "Page", "Redirect", "MasterKeySource", "find_module",
-    "SettingsView", "AuditEntry", "AuditPage",
+    "SettingsView", "AuditEntry", "AuditPage", "CopyReport", "ResealReport",
     "WisePayError", "FieldError", "InvalidArgumentError", "ValidationError", "ConflictError",
     "ConfigError", "StorageError", "CryptoError", "NotImplementedInPluginError",
     "DisabledError", "NoApiKeyError", "PayerNotFoundError", "KeyRejectedError",

@@ -1,6 +1,6 @@
 """What the typed extensions return, as Python values: a tenant's settings
-view ("wisepay.settings-view/1") and a page of its audit trail
-("wisepay.audit/1").
+view ("wisepay.settings-view/1"), a page of its audit trail
+("wisepay.audit/1"), and the maintenance reports ("wisepay.maintenance/1").
 
 Each ``read_*`` function copies a struct the plugin filled in, reading only
 as far as its struct_size reaches (a field appended after this module was
@@ -11,11 +11,12 @@ its "none" value). Releasing the struct is the caller's: Plugin.take_result.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ._abi import (AuditEntryStruct, AuditPageStruct, Health, SettingsViewStruct, Status,
-                   decode_text, field_text, has_field)
+from ._abi import (AuditEntryStruct, AuditPageStruct, CopyReportStruct, Health,
+                   ResealReportStruct, SettingsViewStruct, Status, decode_text, field_text,
+                   has_field)
 from .errors import InternalError
 
 
@@ -57,6 +58,24 @@ class AuditPage:
 
     entries: tuple[AuditEntry, ...]
     next_before_id: int  # before_id for the next, older page; 0 when none
+
+
+@dataclass(frozen=True)
+class CopyReport:
+    """What copy_from_sqlite copied."""
+
+    tenants: int
+    audit_rows: int
+
+
+@dataclass(frozen=True)
+class ResealReport:
+    """What reseal_keys did, and what remains under other master keys."""
+
+    current_key_id: str  # the key every tenant is being moved under
+    resealed: int  # tenants this call moved
+    remaining: int  # tenants still under another key
+    remaining_by_key: dict[str, int] = field(default_factory=dict)  # key id -> tenants
 
 
 def _number(obj: Any, name: str) -> int:
@@ -115,3 +134,21 @@ def read_audit_page(page: AuditPageStruct) -> AuditPage:
     return AuditPage(
         entries=tuple(_read_audit_entry(entry) for entry in entries[:count]) if entries else (),
         next_before_id=_number(page, "next_before_id"))
+
+
+def read_copy_report(report: CopyReportStruct) -> CopyReport:
+    return CopyReport(tenants=_number(report, "tenants"),
+                      audit_rows=_number(report, "audit_rows"))
+
+
+def read_reseal_report(report: ResealReportStruct) -> ResealReport:
+    count = _number(report, "remaining_by_key_count")
+    by_key = report.remaining_by_key if has_field(report, "remaining_by_key") else None
+    if count and not by_key:
+        raise _malformed("re-seal report (remaining_by_key missing)")
+    return ResealReport(
+        current_key_id=field_text(report, "current_key_id"),
+        resealed=_number(report, "resealed"),
+        remaining=_number(report, "remaining"),
+        remaining_by_key={decode_text(item.key_id): int(item.count)
+                          for item in by_key[:count]} if by_key else {})

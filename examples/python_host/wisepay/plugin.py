@@ -25,15 +25,18 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Callable, Mapping, TypeVar
 
-from ._abi import (ABI_VERSION, ENTRY_SYMBOL, EXT_AUDIT, EXT_SETTINGS_VIEW, AbiStruct,
-                   AuditApiStruct, AuditPagePtr, AuditRequestStruct, ConnectionTestRequestStruct,
-                   EntryFn, ErrorPtr, GetMasterKeyFn, HostStruct, InstancePtr,
-                   InvoiceRequestStruct, LogFn, LogLevel, PageStruct, PluginApiStruct, RedirectPtr,
-                   RegisterPageFn, SaveRequestStruct, SettingsViewApiStruct, SettingsViewPtr,
-                   Status, StringPtr, decode_text, field_text, has_field)
+from ._abi import (ABI_VERSION, ENTRY_SYMBOL, EXT_AUDIT, EXT_MAINTENANCE, EXT_SETTINGS_VIEW,
+                   AbiStruct, AuditApiStruct, AuditPagePtr, AuditRequestStruct,
+                   ConnectionTestRequestStruct, CopyReportPtr, CopyRequestStruct, EntryFn,
+                   ErrorPtr, GetMasterKeyFn, HostStruct, InstancePtr, InvoiceRequestStruct, LogFn,
+                   LogLevel, MaintenanceApiStruct, PageStruct, PluginApiStruct, RedirectPtr,
+                   RegisterPageFn, ResealReportPtr, ResealRequestStruct, SaveRequestStruct,
+                   SettingsViewApiStruct, SettingsViewPtr, Status, StringPtr, decode_text,
+                   field_text, has_field)
 from .errors import (ExtensionUnavailableError, InstanceClosedError, InternalError,
                      PluginLoadError, take_error)
-from .extensions import AuditPage, SettingsView, read_audit_page, read_settings_view
+from .extensions import (AuditPage, CopyReport, ResealReport, SettingsView, read_audit_page,
+                         read_copy_report, read_reseal_report, read_settings_view)
 
 JsonObject = dict[str, Any]
 LogHandler = Callable[[LogLevel, str], None]
@@ -238,6 +241,12 @@ class Plugin:
 
     def free_audit_page(self, page: AuditPagePtr) -> None:
         self.extension(EXT_AUDIT, AuditApiStruct).free_page(page)
+
+    def free_copy_report(self, report: CopyReportPtr) -> None:
+        self.extension(EXT_MAINTENANCE, MaintenanceApiStruct).free_copy_report(report)
+
+    def free_reseal_report(self, report: ResealReportPtr) -> None:
+        self.extension(EXT_MAINTENANCE, MaintenanceApiStruct).free_reseal_report(report)
 
     # --- Reading results, releasing them whatever happens --------------------
 
@@ -475,6 +484,40 @@ class Instance:
         self._plugin.raise_for_status(status, error, out, self._plugin.free_audit_page)
         return self._plugin.take_result(out, read_audit_page, self._plugin.free_audit_page,
                                         "audit page")
+
+    def copy_from_sqlite(self, sqlite_path: str | os.PathLike[str]) -> CopyReport:
+        """Copies every tenant's settings and audit trail from a single-node
+        SQLite file into this instance's database ("wisepay.maintenance/1"),
+        all or nothing; a tenant that already has settings here refuses the
+        copy (ConflictError, code "tenant_exists")."""
+        handle = self._live()
+        api = self._plugin.extension(EXT_MAINTENANCE, MaintenanceApiStruct)
+        request = CopyRequestStruct(ctypes.sizeof(CopyRequestStruct),
+                                    _c_text(os.fspath(sqlite_path), "sqlite_path"))
+        out, error = CopyReportPtr(), ErrorPtr()
+        status = api.copy_from_sqlite(handle, byref(request), byref(out), byref(error))
+        self._plugin.raise_for_status(status, error, out, self._plugin.free_copy_report)
+        return self._plugin.take_result(out, read_copy_report, self._plugin.free_copy_report,
+                                        "copy report")
+
+    def reseal_keys(self, actor: str, *, max_tenants: int = 0,
+                    deadline_ms: int = 0) -> ResealReport:
+        """Re-seals the API keys sealed under a master key other than the
+        current one ("wisepay.maintenance/1"), at most `max_tenants` (0: all),
+        each with an audit row by `actor`. A key sealed under a master key
+        this instance lacks raises CryptoError (code "master_key_missing");
+        the tenants moved before stay moved."""
+        handle = self._live()
+        api = self._plugin.extension(EXT_MAINTENANCE, MaintenanceApiStruct)
+        request = ResealRequestStruct(ctypes.sizeof(ResealRequestStruct),
+                                      _c_text(actor, "actor"),
+                                      _c_unsigned(max_tenants, "max_tenants", 32),
+                                      _c_unsigned(deadline_ms, "deadline_ms", 32))
+        out, error = ResealReportPtr(), ErrorPtr()
+        status = api.reseal_keys(handle, byref(request), byref(out), byref(error))
+        self._plugin.raise_for_status(status, error, out, self._plugin.free_reseal_report)
+        return self._plugin.take_result(out, read_reseal_report, self._plugin.free_reseal_report,
+                                        "re-seal report")
 
 
 def _master_key_callback(source: MasterKeySource) -> Any:
