@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import API_KEY
+from conftest import API_KEY, FakeWisePay
 from wisepay import (ConfigError, ConflictError, Instance, InvalidArgumentError, Plugin,
                      PluginLoadError, Status, ValidationError)
 
@@ -120,3 +120,19 @@ def test_a_bad_config_is_a_config_error(plugin: Plugin, config: dict[str, Any]) 
 def test_a_missing_module_is_a_load_error() -> None:
     with pytest.raises(PluginLoadError):
         Plugin("/nonexistent/libwisepay_plugin.so")
+
+
+def test_a_new_key_wise_pay_rejects_is_a_field_error(plugin: Plugin,
+                                                     wisepay_config: dict[str, Any],
+                                                     fake_wisepay: FakeWisePay) -> None:
+    with plugin.create(wisepay_config) as instance:
+        with pytest.raises(ValidationError) as raised:
+            instance.save_settings("acme", "ann@acme.example", 0,
+                                   {"api_key": "wp_live_unknown_0042", "enabled": True})
+        assert "api_key" in raised.value.field_messages
+        assert "wp_live_unknown_0042" not in raised.value.field_messages["api_key"]
+        assert instance.get_settings("acme")["version"] == 0  # nothing written
+        # The key Wise-Pay knows is saved, checked: no warnings.
+        saved = instance.save_settings("acme", "ann@acme.example", 0,
+                                       {"api_key": fake_wisepay.api_key, "enabled": True})
+        assert saved["version"] == 1 and "warnings" not in saved
