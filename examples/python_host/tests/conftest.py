@@ -123,6 +123,7 @@ def frees(plugin: Plugin, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
             real(pointer)
         return wrapper
 
-    for name in ("free_string", "free_error", "free_redirect", "destroy_instance"):
+    for name in ("free_string", "free_error", "free_redirect", "destroy_instance", "free_view",
+                 "free_audit_page", "free_copy_report", "free_reseal_report"):
         monkeypatch.setattr(plugin, name, counting(name))
     return counts

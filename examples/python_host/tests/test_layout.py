@@ -1,20 +1,25 @@
 """The ctypes declarations (wisepay/_abi.py) against the C header and the
-built module: every struct's size and every field's offset as a C compiler
-sees them, the status codes' values, and the sizes the plugin reports."""
+built module: every struct's size and every field's offset and size as a C
+compiler sees them (the extensions' too), each enum's values, the extension
+ids, and the sizes the plugin reports."""
 
 from __future__ import annotations
 
 import ctypes
+import enum
 import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
-from wisepay import ABI_VERSION, Instance, Plugin, Status, ValidationError
-from wisepay._abi import ABI_STRUCTS, AbiStruct, ErrorPtr, ErrorStruct, PluginApiStruct
+from wisepay import ABI_VERSION, Health, Instance, LogLevel, Plugin, Status, ValidationError
+from wisepay._abi import (ABI_STRUCTS, EXT_AUDIT, EXT_MAINTENANCE, EXT_SETTINGS_VIEW,
+                          EXTENSION_TABLES, AbiStruct, AuditPageStruct, ErrorPtr, ErrorStruct,
+                          PluginApiStruct, SettingsViewStruct)
 
 HEADER = Path(__file__).resolve().parents[3] / "abi" / "wisepay_plugin.h"
 
@@ -24,17 +29,22 @@ def field_names(struct: type[AbiStruct]) -> list[str]:
 
 
 def c_layout(tmp_path: Path) -> dict[str, dict[str, int]]:
-    """sizeof and offsetof of each declared struct and field, printed as
-    JSON by a C program compiled against the header."""
+    """sizeof of each declared struct, and offsetof and sizeof of each of
+    its fields (as "<field>" and "<field>:size"), printed as JSON by a C
+    program compiled against the header. A field's size tells apart types
+    that padding would leave at the same offsets (an int where the header
+    has an int64_t)."""
     compiler = shutil.which("cc")
     if compiler is None:
         pytest.fail("no C compiler (cc) to check the layout with")
     lines = ['#include <stddef.h>', '#include <stdio.h>', f'#include "{HEADER}"',
              "int main(void) {", '    printf("{");']
     for i, struct in enumerate(ABI_STRUCTS):
-        entries = ['\\"sizeof\\": %zu'] + [f'\\"{name}\\": %zu' for name in field_names(struct)]
-        values = [f"sizeof({struct.c_name})"] + [f"offsetof({struct.c_name}, {name})"
-                                                 for name in field_names(struct)]
+        entries, values = ['\\"sizeof\\": %zu'], [f"sizeof({struct.c_name})"]
+        for name in field_names(struct):
+            entries += [f'\\"{name}\\": %zu', f'\\"{name}:size\\": %zu']
+            values += [f"offsetof({struct.c_name}, {name})",
+                       f"sizeof((({struct.c_name} *)0)->{name})"]
         comma = "," if i + 1 < len(ABI_STRUCTS) else ""
         lines.append(f'    printf("\\"{struct.c_name}\\": {{{", ".join(entries)}}}{comma}", '
                      f'{", ".join(values)});')
@@ -54,15 +64,31 @@ def test_every_struct_matches_the_header_field_by_field(tmp_path: Path) -> None:
     for struct in ABI_STRUCTS:
         c = layout[struct.c_name]
         python = {"sizeof": ctypes.sizeof(struct)}
-        python.update({name: getattr(struct, name).offset for name in field_names(struct)})
+        for name in field_names(struct):
+            python[name] = getattr(struct, name).offset
+            python[f"{name}:size"] = getattr(struct, name).size
         assert python == c, struct.c_name
 
 
-def test_status_codes_match_the_header() -> None:
-    declared = {name: int(value) for name, value in
-                re.findall(r"WISEPAY_(?:E_)?([A-Z_]+) = (\d+)", HEADER.read_text())
-                if not name.startswith("LOG_")}
-    assert declared == {status.name: status.value for status in Status}
+def enum_values(c_name: str, prefix: str) -> dict[str, int]:
+    """The constants of the header's `typedef enum <c_name> {...} <c_name>;`,
+    each named without the `prefix` (a regular expression)."""
+    body = re.search(rf"typedef enum {c_name} {{(.*?)}} {c_name};", HEADER.read_text(), re.S)
+    assert body is not None, f"no enum {c_name} in the header"
+    return {name: int(value) for name, value in
+            re.findall(rf"\b{prefix}([A-Z0-9_]+) = (\d+)", body.group(1))}
+
+
+@pytest.mark.parametrize("enum_type, c_name, prefix", [
+    (Status, "wisepay_status", "WISEPAY_(?:E_)?"),
+    (Health, "wisepay_health", "WISEPAY_HEALTH_"),
+    (LogLevel, "wisepay_log_level", "WISEPAY_LOG_"),
+])
+def test_each_enum_matches_the_header(enum_type: type[enum.IntEnum], c_name: str,
+                                      prefix: str) -> None:
+    declared = enum_values(c_name, prefix)
+    assert declared, f"no constants found in enum {c_name}"
+    assert declared == {member.name: member.value for member in enum_type}
 
 
 def test_the_plugin_builds_the_structs_as_declared(plugin: Plugin, instance: Instance,
@@ -85,6 +111,36 @@ def test_the_plugin_builds_the_structs_as_declared(plugin: Plugin, instance: Ins
     with pytest.raises(ValidationError):
         instance.save_settings("acme", "ann@acme.example", 0, {"enabled": True})
     assert sizes == [ctypes.sizeof(ErrorStruct)]
+
+
+def test_the_extension_ids_match_the_header() -> None:
+    declared = dict(re.findall(r'#define (WISEPAY_EXT_[A-Z_]+) "([^"]+)"', HEADER.read_text()))
+    assert declared == {"WISEPAY_EXT_SETTINGS_VIEW": EXT_SETTINGS_VIEW,
+                        "WISEPAY_EXT_AUDIT": EXT_AUDIT,
+                        "WISEPAY_EXT_MAINTENANCE": EXT_MAINTENANCE}
+    assert set(EXTENSION_TABLES) == set(declared.values())
+
+
+def test_the_plugin_builds_the_extension_structs_as_declared(
+        plugin: Plugin, instance: Instance, monkeypatch: pytest.MonkeyPatch) -> None:
+    for extension_id, table_type in EXTENSION_TABLES.items():
+        table = plugin.get_extension(extension_id, table_type)
+        assert table is not None, extension_id
+        assert table.struct_size == ctypes.sizeof(table_type), extension_id
+
+    # The struct_size of each result as the plugin built it.
+    sizes: dict[str, int] = {}
+    for name in ("free_view", "free_audit_page"):
+        real = getattr(plugin, name)
+
+        def record(pointer: Any, name: str = name, real: Callable[[Any], None] = real) -> None:
+            sizes[name] = pointer.contents.struct_size
+            real(pointer)
+        monkeypatch.setattr(plugin, name, record)
+    instance.settings_view("acme")
+    instance.audit("acme")
+    assert sizes == {"free_view": ctypes.sizeof(SettingsViewStruct),
+                     "free_audit_page": ctypes.sizeof(AuditPageStruct)}
 
 
 def test_an_unknown_extension_is_none(plugin: Plugin) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import API_KEY
+from conftest import API_KEY, FakeWisePay
 from wisepay import (ConfigError, ConflictError, Instance, InvalidArgumentError, Plugin,
                      PluginLoadError, Status, ValidationError)
 
@@ -35,15 +35,26 @@ def test_save_then_read_back(instance: Instance) -> None:
                                    {"api_key": f"  {API_KEY}\n", "enabled": True})
     assert saved["version"] == 1 and saved["enabled"] is True
     assert saved["api_key"] == {"set": True, "last4": API_KEY[-4:]}
+    # A new key is checked with Wise-Pay first; this config's Wise-Pay
+    # cannot be reached, so the key is saved unchecked and the answer says
+    # so. The warning belongs to the save's answer, not to the settings.
+    warnings = saved.pop("warnings")
+    assert len(warnings) == 1
+    assert "Wise-Pay could not be reached" in warnings[0]
+    assert API_KEY not in warnings[0]
     read = instance.get_settings("acme")
+    assert "warnings" not in read
     assert read == saved
     assert read["updated_by"] == "ann@acme.example"
     assert API_KEY not in json.dumps(read)
-    # Leaving the key out keeps it; null removes it.
+    # Leaving the key out keeps it; null removes it. Neither brings a new
+    # key, so neither asks Wise-Pay nor warns.
     kept = instance.save_settings("acme", "ann@acme.example", 1, {"enabled": False})
     assert kept["api_key"]["set"] is True and kept["enabled"] is False
+    assert "warnings" not in kept
     cleared = instance.save_settings("acme", "ann@acme.example", 2, {"api_key": None})
     assert cleared["api_key"] == {"set": False, "last4": None} and cleared["version"] == 3
+    assert "warnings" not in cleared
 
 
 @pytest.mark.parametrize("settings, field", [
@@ -109,3 +120,19 @@ def test_a_bad_config_is_a_config_error(plugin: Plugin, config: dict[str, Any]) 
 def test_a_missing_module_is_a_load_error() -> None:
     with pytest.raises(PluginLoadError):
         Plugin("/nonexistent/libwisepay_plugin.so")
+
+
+def test_a_new_key_wise_pay_rejects_is_a_field_error(plugin: Plugin,
+                                                     wisepay_config: dict[str, Any],
+                                                     fake_wisepay: FakeWisePay) -> None:
+    with plugin.create(wisepay_config) as instance:
+        with pytest.raises(ValidationError) as raised:
+            instance.save_settings("acme", "ann@acme.example", 0,
+                                   {"api_key": "wp_live_unknown_0042", "enabled": True})
+        assert "api_key" in raised.value.field_messages
+        assert "wp_live_unknown_0042" not in raised.value.field_messages["api_key"]
+        assert instance.get_settings("acme")["version"] == 0  # nothing written
+        # The key Wise-Pay knows is saved, checked: no warnings.
+        saved = instance.save_settings("acme", "ann@acme.example", 0,
+                                       {"api_key": fake_wisepay.api_key, "enabled": True})
+        assert saved["version"] == 1 and "warnings" not in saved

@@ -13,20 +13,24 @@ abi/wisepay_plugin.h is declared once, in _abi.py; plugin.py loads the
 module and wraps each call; errors.py holds the exceptions.
 """
 
-from ._abi import ABI_VERSION, LogLevel, Status
-from .errors import (ConfigError, ConflictError, CryptoError, DisabledError, FieldError,
-                     InstanceClosedError, InternalError, InvalidArgumentError, KeyRejectedError,
-                     NoApiKeyError, NotImplementedInPluginError, PayerNotFoundError,
-                     PluginLoadError, PluginOutOfMemoryError, StorageError, UnavailableError,
+from ._abi import ABI_VERSION, Health, LogLevel, Status
+from .errors import (ConfigError, ConflictError, CryptoError, DisabledError,
+                     ExtensionUnavailableError, FieldError, InstanceClosedError, InternalError,
+                     InvalidArgumentError, KeyRejectedError, NoApiKeyError,
+                     NotImplementedInPluginError, PayerNotFoundError, PluginLoadError,
+                     PluginOutOfMemoryError, StorageError, UnavailableError,
                      UpstreamDisabledError, UpstreamInvalidError, ValidationError, WisePayError)
-from .plugin import Instance, Page, Plugin, Redirect, find_module
+from .extensions import AuditEntry, AuditPage, CopyReport, ResealReport, SettingsView
+from .plugin import Instance, MasterKeySource, Page, Plugin, Redirect, find_module
 
 __all__ = [
-    "ABI_VERSION", "LogLevel", "Status",
-    "Plugin", "Instance", "Page", "Redirect", "find_module",
+    "ABI_VERSION", "Health", "LogLevel", "Status",
+    "Plugin", "Instance", "Page", "Redirect", "MasterKeySource", "find_module",
+    "SettingsView", "AuditEntry", "AuditPage", "CopyReport", "ResealReport",
     "WisePayError", "FieldError", "InvalidArgumentError", "ValidationError", "ConflictError",
     "ConfigError", "StorageError", "CryptoError", "NotImplementedInPluginError",
     "DisabledError", "NoApiKeyError", "PayerNotFoundError", "KeyRejectedError",
     "UpstreamDisabledError", "UnavailableError", "UpstreamInvalidError",
-    "PluginOutOfMemoryError", "InternalError", "PluginLoadError", "InstanceClosedError",
+    "PluginOutOfMemoryError", "InternalError", "ExtensionUnavailableError", "PluginLoadError",
+    "InstanceClosedError",
 ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ctypes
 import enum
 from ctypes import CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int64, c_size_t
-from ctypes import c_uint32, c_void_p
+from ctypes import c_ubyte, c_uint32, c_uint64, c_void_p
 from typing import TYPE_CHECKING, ClassVar
 
 ABI_VERSION = 1
@@ -40,6 +40,15 @@ class Status(enum.IntEnum):
     UPSTREAM_INVALID = 14
     OUT_OF_MEMORY = 15
     INTERNAL = 16
+
+
+class Health(enum.IntEnum):
+    """wisepay_health: what an admin must act on, kept per tenant."""
+
+    OK = 0
+    KEY_REJECTED = 1
+    UPSTREAM_DISABLED = 2
+    UNREACHABLE = 3
 
 
 class LogLevel(enum.IntEnum):
@@ -98,6 +107,9 @@ class PageStruct(AbiStruct):
 
 LogFn = CFUNCTYPE(None, c_void_p, c_int, c_char_p)
 RegisterPageFn = CFUNCTYPE(c_status, c_void_p, POINTER(PageStruct))
+# (host_data, name, out_key, key_capacity, out_key_len)
+GetMasterKeyFn = CFUNCTYPE(c_status, c_void_p, c_char_p, POINTER(c_ubyte), c_size_t,
+                           POINTER(c_size_t))
 
 
 class HostStruct(AbiStruct):
@@ -107,6 +119,9 @@ class HostStruct(AbiStruct):
         ("host_data", c_void_p),
         ("log", LogFn),
         ("register_page", RegisterPageFn),
+        # Appended after 0.1.0; the plugin reads it only when struct_size
+        # covers it. NULL when the host hands over no master key.
+        ("get_master_key", GetMasterKeyFn),
     ]
 
 
@@ -217,11 +232,188 @@ class PluginApiStruct(AbiStruct):
 
 EntryFn = CFUNCTYPE(POINTER(PluginApiStruct), c_uint32)
 
+
+# --- Extensions, reached through get_extension(id) -------------------------
+
+EXT_SETTINGS_VIEW = "wisepay.settings-view/1"
+EXT_AUDIT = "wisepay.audit/1"
+EXT_MAINTENANCE = "wisepay.maintenance/1"
+
+
+class SettingsViewStruct(AbiStruct):
+    c_name = "wisepay_settings_view"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("version", c_int64),
+        ("enabled", c_int),
+        ("api_key_set", c_int),
+        ("api_key_last4", c_char * 8),  # NUL-terminated
+        ("updated_at_unix", c_int64),
+        ("updated_by", c_char_p),
+        ("health", c_int),  # wisepay_health
+        ("health_since_unix", c_int64),
+        ("last_success_unix", c_int64),
+        ("health_message", c_char_p),
+        ("link_available", c_int),
+    ]
+
+
+class AuditRequestStruct(AbiStruct):
+    c_name = "wisepay_audit_request"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("tenant_id", c_char_p),
+        ("limit", c_uint32),
+        ("before_id", c_int64),
+    ]
+
+
+class AuditEntryStruct(AbiStruct):
+    """One entry of a page's array (no struct_size of its own)."""
+
+    c_name = "wisepay_audit_entry"
+    _fields_ = [
+        ("id", c_int64),
+        ("version", c_int64),
+        ("actor", c_char_p),
+        ("at_unix", c_int64),
+        ("summary", c_char_p),
+        ("changes_json", c_char_p),
+    ]
+
+
+class AuditPageStruct(AbiStruct):
+    c_name = "wisepay_audit_page"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("count", c_size_t),
+        ("entries", POINTER(AuditEntryStruct)),
+        ("next_before_id", c_int64),
+    ]
+
+
+class CopyRequestStruct(AbiStruct):
+    c_name = "wisepay_copy_request"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("sqlite_path", c_char_p),
+    ]
+
+
+class CopyReportStruct(AbiStruct):
+    c_name = "wisepay_copy_report"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("tenants", c_uint64),
+        ("audit_rows", c_uint64),
+    ]
+
+
+class ResealRequestStruct(AbiStruct):
+    c_name = "wisepay_reseal_request"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("actor", c_char_p),
+        ("max_tenants", c_uint32),
+        ("deadline_ms", c_uint32),
+    ]
+
+
+class KeyCountStruct(AbiStruct):
+    c_name = "wisepay_key_count"
+    _fields_ = [
+        ("key_id", c_char_p),
+        ("count", c_uint64),
+    ]
+
+
+class ResealReportStruct(AbiStruct):
+    c_name = "wisepay_reseal_report"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("current_key_id", c_char_p),
+        ("resealed", c_uint64),
+        ("remaining", c_uint64),
+        ("remaining_by_key_count", c_size_t),
+        ("remaining_by_key", POINTER(KeyCountStruct)),
+    ]
+
+
+if TYPE_CHECKING:
+    SettingsViewPtr = ctypes._Pointer[SettingsViewStruct]
+    AuditPagePtr = ctypes._Pointer[AuditPageStruct]
+    CopyReportPtr = ctypes._Pointer[CopyReportStruct]
+    ResealReportPtr = ctypes._Pointer[ResealReportStruct]
+else:
+    SettingsViewPtr = POINTER(SettingsViewStruct)
+    AuditPagePtr = POINTER(AuditPageStruct)
+    CopyReportPtr = POINTER(CopyReportStruct)
+    ResealReportPtr = POINTER(ResealReportStruct)
+
+SettingsViewGetFn = CFUNCTYPE(c_status, InstancePtr, c_char_p, POINTER(SettingsViewPtr),
+                              POINTER(ErrorPtr))
+FreeViewFn = CFUNCTYPE(None, SettingsViewPtr)
+AuditListFn = CFUNCTYPE(c_status, InstancePtr, POINTER(AuditRequestStruct),
+                        POINTER(AuditPagePtr), POINTER(ErrorPtr))
+FreePageFn = CFUNCTYPE(None, AuditPagePtr)
+CopyFromSqliteFn = CFUNCTYPE(c_status, InstancePtr, POINTER(CopyRequestStruct),
+                             POINTER(CopyReportPtr), POINTER(ErrorPtr))
+ResealKeysFn = CFUNCTYPE(c_status, InstancePtr, POINTER(ResealRequestStruct),
+                         POINTER(ResealReportPtr), POINTER(ErrorPtr))
+FreeCopyReportFn = CFUNCTYPE(None, CopyReportPtr)
+FreeResealReportFn = CFUNCTYPE(None, ResealReportPtr)
+
+
+class SettingsViewApiStruct(AbiStruct):
+    """The table of "wisepay.settings-view/1"."""
+
+    c_name = "wisepay_settings_view_api"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("get", SettingsViewGetFn),
+        ("free_view", FreeViewFn),
+    ]
+
+
+class AuditApiStruct(AbiStruct):
+    """The table of "wisepay.audit/1"."""
+
+    c_name = "wisepay_audit_api"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("list", AuditListFn),
+        ("free_page", FreePageFn),
+    ]
+
+
+class MaintenanceApiStruct(AbiStruct):
+    """The table of "wisepay.maintenance/1"."""
+
+    c_name = "wisepay_maintenance_api"
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("copy_from_sqlite", CopyFromSqliteFn),
+        ("reseal_keys", ResealKeysFn),
+        ("free_copy_report", FreeCopyReportFn),
+        ("free_reseal_report", FreeResealReportFn),
+    ]
+
+
 # Every struct of the header, for the layout test.
 ABI_STRUCTS: tuple[type[AbiStruct], ...] = (
     FieldErrorStruct, ErrorStruct, PageStruct, HostStruct, SaveRequestStruct,
     InvoiceRequestStruct, RedirectStruct, ConnectionTestRequestStruct, PluginApiStruct,
+    SettingsViewStruct, SettingsViewApiStruct, AuditRequestStruct, AuditEntryStruct,
+    AuditPageStruct, AuditApiStruct, CopyRequestStruct, CopyReportStruct, ResealRequestStruct,
+    KeyCountStruct, ResealReportStruct, MaintenanceApiStruct,
 )
+
+# Each extension's id and the table its header defines.
+EXTENSION_TABLES: dict[str, type[AbiStruct]] = {
+    EXT_SETTINGS_VIEW: SettingsViewApiStruct,
+    EXT_AUDIT: AuditApiStruct,
+    EXT_MAINTENANCE: MaintenanceApiStruct,
+}
 
 
 def has_field(obj: Structure, name: str) -> bool:

@@ -82,6 +82,17 @@ class NotImplementedInPluginError(WisePayError):
     """The call is declared in the ABI but not available in this build."""
 
 
+class ExtensionUnavailableError(NotImplementedInPluginError):
+    """The loaded plugin does not offer the extension a call needs
+    (get_extension returned NULL for ``extension_id``, or a table shorter
+    than its header declares). Raised by the host, not by the plugin:
+    status NOT_IMPLEMENTED, code "extension_unavailable"."""
+
+    def __init__(self, extension_id: str, message: str) -> None:
+        super().__init__(Status.NOT_IMPLEMENTED, "extension_unavailable", message)
+        self.extension_id = extension_id
+
+
 class DisabledError(WisePayError):
     """The integration is not enabled for this tenant."""
 
