@@ -177,20 +177,19 @@ TEST_CASE("a ca_file that cannot be used is a config error that names the file")
 TEST_CASE("a host that refuses the page gets no instance, and a status it knows") {
     // The host's status when it is a wisepay_status; anything else becomes
     // WISEPAY_E_INVALID_ARGUMENT rather than a value no host can name.
-    const auto [returned, expected] =
-        GENERATE(std::pair{WISEPAY_E_INVALID_ARGUMENT, WISEPAY_E_INVALID_ARGUMENT},
-                 std::pair{WISEPAY_E_STORAGE, WISEPAY_E_STORAGE},
-                 std::pair{WISEPAY_E_INTERNAL, WISEPAY_E_INTERNAL},
-                 std::pair{static_cast<wisepay_status>(999), WISEPAY_E_INVALID_ARGUMENT},
-                 std::pair{static_cast<wisepay_status>(-1), WISEPAY_E_INVALID_ARGUMENT});
+    const auto [returned, expected] = GENERATE(
+        std::pair<int, wisepay_status>{WISEPAY_E_INVALID_ARGUMENT, WISEPAY_E_INVALID_ARGUMENT},
+        std::pair<int, wisepay_status>{WISEPAY_E_STORAGE, WISEPAY_E_STORAGE},
+        std::pair<int, wisepay_status>{WISEPAY_E_INTERNAL, WISEPAY_E_INTERNAL},
+        std::pair<int, wisepay_status>{999, WISEPAY_E_INVALID_ARGUMENT},
+        std::pair<int, wisepay_status>{-1, WISEPAY_E_INVALID_ARGUMENT});
     TempDir dir;
     TestHost host;
     host.refuse_registration(returned);
     CallResult r = try_create(host, make_config(dir.file("settings.db")));
     CHECK(r.status == expected);
     CHECK(r.code == "page_registration_refused");
-    CHECK_THAT(r.message,
-               Catch::Contains("returned " + std::to_string(static_cast<int>(returned))));
+    CHECK_THAT(r.message, Catch::Contains("returned " + std::to_string(returned)));
 }
 
 TEST_CASE("a host without callbacks still works") {

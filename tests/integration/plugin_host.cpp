@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "tests/integration/c_status.h"
 #include "tests/support/plugin_config.h"
 #include "tests/support/plugin_loader.h"
 
@@ -98,7 +99,7 @@ wisepay_status TestHost::on_register(void *host_data, const wisepay_page *page) 
     auto *self = static_cast<TestHost *>(host_data);
     std::lock_guard lock(self->mutex_);
     if (self->refuse_with_ != WISEPAY_OK) {
-        return self->refuse_with_;
+        return wisepay_test_status_from_int(self->refuse_with_);
     }
     self->pages_.push_back(std::string(page->menu) + " > " + page->title + " (" + page->page_id +
                            ")\n" + std::string(page->schema_json, page->schema_json_len));

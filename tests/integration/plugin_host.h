@@ -46,8 +46,9 @@ class TestHost {
     void keep_logs(std::size_t max);
     std::size_t log_count() const;
     std::vector<std::string> registered_pages() const;
-    // Makes register_page answer with `status` from now on.
-    void refuse_registration(wisepay_status status) { refuse_with_ = status; }
+    // Makes register_page answer with `status` from now on: any int, as a C
+    // host may return one that no wisepay_status names.
+    void refuse_registration(int status) { refuse_with_ = status; }
 
     // The host's secret store for get_master_key: `name` holds `bytes` (any
     // length, to test wrong ones); `fail_with` other than WISEPAY_OK makes
@@ -69,7 +70,7 @@ class TestHost {
     std::size_t max_logs_ = SIZE_MAX;
     std::size_t log_count_ = 0;
     std::vector<std::string> pages_;
-    wisepay_status refuse_with_ = WISEPAY_OK;
+    int refuse_with_ = WISEPAY_OK;
     std::string key_name_, key_bytes_;
     wisepay_status key_fail_with_ = WISEPAY_OK;
     int key_requests_ = 0;
