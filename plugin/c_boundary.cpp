@@ -1,3 +1,5 @@
+// How a failure reaches the host: statuses a user cannot resolve alone get a
+// correlation id, logged as a warning beside the error's detail.
 #include "plugin/c_boundary.h"
 
 #include "plugin/c_results.h"

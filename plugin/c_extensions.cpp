@@ -1,3 +1,7 @@
+// The extensions' tables and entry points (settings view, audit trail,
+// maintenance), each call run through the boundary's guard like those of the
+// version-1 table. An audit page asks the store for one row more than it
+// returns, to tell whether an older page exists.
 #include "plugin/c_extensions.h"
 
 #include <cstdlib>

@@ -1,3 +1,6 @@
+// Each object the host receives is one calloc'd block: the struct, then any
+// array it points to, then its strings, so one free() releases all of it. A
+// redirect's URL is wiped before its block is freed.
 #include "plugin/c_results.h"
 
 #include <openssl/crypto.h>

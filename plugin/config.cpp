@@ -1,3 +1,6 @@
+// Reading the config document: every key is checked here, and messages name
+// the key but never quote its value (the document may hold a master key and
+// a database password). The parsed document lives in memory that is wiped.
 #include "plugin/config.h"
 
 #include <algorithm>

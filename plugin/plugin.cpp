@@ -1,3 +1,7 @@
+// Building an instance in member order: config, master keys, database,
+// Wise-Pay client, services. Once the ring holds the keys the config's hex
+// copies are wiped, and what opening the database changed is logged as
+// warnings.
 #include "plugin/plugin.h"
 
 #include "plugin/crypto/master_key.h"

@@ -1,3 +1,5 @@
+// The histogram's bucket arithmetic, and get_stats' JSON: every call by name,
+// with a count for each status it has returned and its latency percentiles.
 #include "plugin/stats.h"
 
 #include <bit>

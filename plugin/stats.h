@@ -12,7 +12,8 @@
 namespace wisepay {
 
 // A latency histogram with log-linear buckets (4 per power of two of
-// microseconds), so percentiles are within about 19% at any scale.
+// microseconds). A percentile reads as its bucket's upper bound: at most 25%
+// above the true latency, at any scale.
 class LatencyHistogram {
   public:
     void record(std::chrono::nanoseconds elapsed) noexcept;

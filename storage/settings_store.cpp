@@ -1,3 +1,6 @@
+// The parts of settings_store.h that belong to no one backend: choosing the
+// backend a StoreLocation names, describing a PostgreSQL URL for logs, and
+// the UTC time text both backends stamp rows with.
 #include "storage/settings_store.h"
 
 #include <chrono>

@@ -1,3 +1,6 @@
+// The ring's checks (one current key, no key twice, keys compared by id) and
+// sealing and opening through it. A row sealed under a key the ring lacks is
+// reported by that key's id, with what an operator can do about it.
 #include "plugin/crypto/key_ring.h"
 
 #include "plugin/util/error.h"

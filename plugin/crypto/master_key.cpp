@@ -1,3 +1,7 @@
+// Reading each kind of master key source. Hex text is trimmed first; a key
+// file is read up to 1 KiB, and only warned about when others may read it; a
+// new key file is created with O_EXCL, so instances that race to make it end
+// up with one key; the host's key lands in a buffer of ours that is wiped.
 #include "plugin/crypto/master_key.h"
 
 #include <fcntl.h>

@@ -1,4 +1,5 @@
-// Loading the master key that seals API keys, from where the config says.
+// Loading the master keys that seal and open API keys, from where the config
+// says: an environment variable, a key file, the config itself, or the host.
 #pragma once
 
 #include <cstddef>

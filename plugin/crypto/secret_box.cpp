@@ -1,3 +1,7 @@
+// AES-256-GCM through OpenSSL's EVP interface, the cipher fetched once. The
+// associated data is "wisepay-api-key/v1", the tenant id and the master key
+// id, NUL-separated. A master key's id is the first 8 bytes, in hex, of
+// SHA-256 over a label and the key.
 #include "plugin/crypto/secret_box.h"
 
 #include <openssl/evp.h>

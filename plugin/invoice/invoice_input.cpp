@@ -1,3 +1,7 @@
+// The bounds of a click's fields: at most 128 bytes for the invoice id and
+// number and 2048 for the return URL (longer is refused, not cut); an email
+// is read no further than 1024 bytes. NULL or "" is an absent field, and the
+// invoice id must be present.
 #include "plugin/invoice/invoice_input.h"
 
 #include <cstring>

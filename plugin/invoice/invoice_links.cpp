@@ -1,3 +1,7 @@
+// What a failed click tells the portal user (never an admin's instructions)
+// and what it says about the integration's health. Wise-Pay gets the click's
+// deadline less a margin (200 ms, or a tenth of the budget when that is
+// less), so the outcome can still be written down when Wise-Pay took it all.
 #include "plugin/invoice/invoice_links.h"
 
 #include <algorithm>

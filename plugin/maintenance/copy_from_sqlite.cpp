@@ -1,3 +1,7 @@
+// The source file is read through an ordinary SQLite store, so an older
+// schema is migrated (and a file others could read made owner-only) before
+// anything is copied. Every sealed key must open; then all rows go to the
+// target's import(), which writes them in one transaction.
 #include "plugin/maintenance/copy_from_sqlite.h"
 
 #include <sys/stat.h>

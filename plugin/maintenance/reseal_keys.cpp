@@ -1,3 +1,7 @@
+// One pass over every tenant's row: a key under an older master key is
+// opened, sealed under the current one and written with replace_sealed_key,
+// which skips a row changed since the pass read it. The rows are read again
+// at the end to count what is left under each old key.
 #include "plugin/maintenance/reseal_keys.h"
 
 #include <boost/json.hpp>

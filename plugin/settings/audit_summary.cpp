@@ -1,3 +1,6 @@
+// Put in words: the changes plan_save() (settings_service.cpp) and
+// reseal_keys() write. A document in which nothing is recognised comes back
+// as it is.
 #include "plugin/settings/audit_summary.h"
 
 #include <boost/json.hpp>

@@ -1,3 +1,5 @@
+// A typed key is checked as a save checks one before Wise-Pay is asked about
+// it; without one, the tenant's saved key is opened and used.
 #include "plugin/settings/connection_test.h"
 
 #include "plugin/settings/settings_input.h"

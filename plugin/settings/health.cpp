@@ -1,3 +1,5 @@
+// The health messages an admin reads, each saying what to do, and the rules
+// for which click outcomes are worth a write.
 #include "plugin/settings/health.h"
 
 #include "plugin/util/iso_time.h"

@@ -2,7 +2,7 @@
 // since when, the last click that worked) and whether invoice links can work
 // now; and which click outcomes are worth writing down. The facts are kept
 // with the tenant's row (storage::Health), shared by every instance on the
-// database; see docs/settings.md, "Integration health".
+// database; hosts read them as get_settings' "health" (abi/wisepay_plugin.h).
 #pragma once
 
 #include <chrono>

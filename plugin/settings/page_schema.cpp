@@ -1,3 +1,6 @@
+// The page document, built once. The API key's pattern is made from the
+// limits (settings_input.h) and the paste padding (text.h) a save checks
+// with, so the schema and the plugin accept the same keys.
 #include "plugin/settings/page_schema.h"
 
 #include <string>

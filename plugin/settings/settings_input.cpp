@@ -1,3 +1,7 @@
+// A save's settings object is read in two passes: a SAX pass that sees only
+// top-level member names (a parse into an object would silently keep the
+// last of two), then a parse into memory that is wiped when freed. The stack
+// the parsers unescaped strings on is scrubbed afterwards.
 #include "plugin/settings/settings_input.h"
 
 #include <boost/json.hpp>

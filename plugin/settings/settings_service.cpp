@@ -1,3 +1,7 @@
+// A save with a new key asks Wise-Pay about it before the transaction, once
+// the version is known to match, so a stale page costs no request. The key
+// is sealed inside the store's transaction, against the row as it stands
+// there. Storage failures go to the log in full; callers get a sentence.
 #include "plugin/settings/settings_service.h"
 
 #include <boost/json.hpp>

@@ -1,5 +1,7 @@
 // The deadline of a call: one point in time that every wait inside the call
-// (database, DNS, connect, TLS, the answer, back-off) must end before.
+// (PostgreSQL, DNS, connect, TLS, the answer, back-off) must end before. The
+// SQLite store ignores it: waits for the file's lock end at SQLite's busy
+// timeout instead.
 #pragma once
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// Byte-level checks on the trimmed text, not an RFC 5322 parser: quoted
+// local parts and comments are not understood, and the domain is checked
+// only for empty labels. Whether a payer has the address is Wise-Pay's to say.
 #include "plugin/util/email.h"
 
 #include "plugin/util/text.h"

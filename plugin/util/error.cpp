@@ -1,3 +1,5 @@
+// Each status's stable name (get_stats counts outcomes under it) and the
+// ready-made errors declared in error.h.
 #include "plugin/util/error.h"
 
 namespace wisepay {

@@ -1,3 +1,5 @@
+// Random ids come from the kernel's getrandom(), and from OpenSSL's generator
+// only when that fails; random_hex() says why.
 #include "plugin/util/hex.h"
 
 #include <openssl/rand.h>

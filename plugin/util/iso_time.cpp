@@ -1,3 +1,6 @@
+// Reads only the shape storage writes: "YYYY-MM-DDTHH:MM:SS", anything up to
+// 4 characters (the milliseconds, ignored), then "Z". timegm() does the
+// calendar, so a day past its month's end rolls over rather than being refused.
 #include "plugin/util/iso_time.h"
 
 #include <chrono>

@@ -1,3 +1,5 @@
+// Every line reaches the host prefixed "wisepay: ", to tell it apart in the
+// host's log; an exception thrown by the host's callback is swallowed.
 #include "plugin/util/logger.h"
 
 namespace wisepay {

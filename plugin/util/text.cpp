@@ -1,3 +1,6 @@
+// UTF-8 handled byte by byte, with no locale and no library: is_valid_utf8
+// decodes every sequence to refuse overlongs and surrogates, and trim_pasted
+// decodes one character at a time from each end.
 #include "plugin/util/text.h"
 
 namespace wisepay::text {

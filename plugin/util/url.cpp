@@ -1,4 +1,7 @@
-// The implementation of url.h.
+// A hand-written parser that accepts less than RFC 3986 allows: a space, a
+// control or non-ASCII byte, or '\' anywhere refuses the whole URL; a host
+// name may hold only letters, digits, '-', '.' and '_', an IPv6 literal only
+// hex digits, ':' and '.'. The fragment is dropped.
 #include "plugin/util/url.h"
 
 #include <charconv>

@@ -1,6 +1,7 @@
-// A Boost.JSON memory resource that wipes memory before giving it back, for
-// parsing documents that carry a secret (the settings a save sends hold the
-// API key in plain text).
+// Memory that is wiped before it is given back, for data that carries a
+// secret: a Boost.JSON memory resource, for parsing documents such as the
+// settings a save sends (they hold the API key in plain text), and a
+// standard allocator, for containers such as the HTTP client's buffers.
 #pragma once
 
 #include <openssl/crypto.h>

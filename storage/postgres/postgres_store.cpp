@@ -1,3 +1,7 @@
+// The PostgreSQL backend of SettingsStore: its forward-only migrations (the
+// SQLite backend's tables, in the schema "wisepay") and each operation as SQL
+// on a pooled connection. A save or re-seal whose COMMIT got no answer
+// throws CommitUnknownError rather than StorageError.
 #include "storage/postgres/postgres_store.h"
 
 #include <array>

@@ -1,3 +1,7 @@
+// libpq driven so that no wait outlives its deadline: connections start with
+// PQconnectStartParams, and every send and read waits in poll() on libpq's
+// socket. Each connection names itself "wisepay-plugin" in pg_stat_activity;
+// libpq's notices are dropped (they would go to the host's stderr).
 #include "storage/postgres/pq.h"
 
 #include <poll.h>

@@ -1,3 +1,7 @@
+// ChangeWatch's slots: a thread tries every slot from its own home slot on
+// and takes the first free one, waiting for its home slot only when all are
+// busy. A slot whose connection failed is closed, and opened again (which
+// counts as a change) on its next use.
 #include "storage/sqlite/change_watch.h"
 
 #include <SQLiteCpp/Database.h>

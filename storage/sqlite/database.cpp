@@ -1,3 +1,7 @@
+// Opening the SQLite settings file. Each migration runs in its own IMMEDIATE
+// transaction and bumps PRAGMA user_version, so processes that open a new
+// file together apply it once. A new file is made mode 0600 under a
+// temporary name and renamed into place unless a file appeared there meanwhile.
 #include "storage/sqlite/database.h"
 
 #include <SQLiteCpp/Transaction.h>

@@ -1,3 +1,7 @@
+// The SQLite backend of SettingsStore. Deadlines are not used: a wait for
+// the file's write lock is bounded by SQLite's busy timeout instead (5 s,
+// database.cpp). A load drops the whole cache whenever the ChangeWatch
+// reports a commit; only tenants that have saved are cached.
 #include "storage/sqlite/sqlite_store.h"
 
 #include <SQLiteCpp/Statement.h>

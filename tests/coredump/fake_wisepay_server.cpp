@@ -1,7 +1,8 @@
 // The fake Wise-Pay (tests/support/fake_wisepay.h) as a process of its own,
 // for tests that must keep it out of the host's memory: the core-dump test
 // scans a host's memory for sign-in tokens, and the fake's own copies of
-// them would be found there if it ran inside the host.
+// them would be found there if it ran inside the host. The Python host's
+// tests (examples/python_host) use it too.
 //
 //   fake_wisepay_server <token file> <api key> [--payer <email>]...
 //                       [--server-errors <n>] [--escape-slashes]

@@ -15,8 +15,10 @@
 //           and saves from it, <rounds> times
 //   stream <tenant> <count> <actor prefix>
 //        -> one line per save, in order: "ok <version> <actor>", "unknown
-//           <actor>" (storage_commit_unknown) or "failed <actor> <code>";
-//           then "done". After a failure the version is read again.
+//           <actor>" (storage_commit_unknown) or "failed <actor> <why>"
+//           (<code> when the version could not be read, else "conflict"
+//           or "error <code>"); then "done". After a failure the version
+//           is read again.
 //   quit                        -> destroys the instance and exits 0
 //
 //   fleet_node <plugin.so> <config file>

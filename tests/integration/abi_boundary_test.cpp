@@ -1,5 +1,6 @@
 // The C boundary as a careless or hostile host meets it: version
-// negotiation, NULLs, short structs, bad configs, refused registration.
+// negotiation, NULLs, short structs, bad configs, refused registration; and a
+// host with no callbacks, or with many threads calling at once.
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <filesystem>

@@ -1,6 +1,7 @@
 // The invoice link through the dlopen'ed plugin against a fake Wise-Pay that
 // is a real HTTPS server on loopback: the happy path, every refusal, every
 // fault with its own code within the deadline, and the key never leaking.
+// Also Test connection, the stats of clicks, and an instance after fork().
 #include <sys/wait.h>
 #include <unistd.h>
 

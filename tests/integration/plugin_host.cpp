@@ -1,3 +1,7 @@
+// TestHost's callbacks and PluginInstance's calls. Every output is copied
+// into a CallResult and freed at once with the plugin's own free function; a
+// redirect is turned into a small JSON object, so tests read every answer
+// the same way.
 #include "tests/integration/plugin_host.h"
 
 #include <algorithm>

@@ -6,7 +6,10 @@
 // runs in the AddressSanitizer build, where any leak fails this test's
 // process at exit.
 //
-// WISEPAY_SOAK_CLICKS overrides the number of clicks.
+// A second case clicks for 1,000,000 tenants that never saved: each is
+// refused before any network call, and the heap must stay flat.
+//
+// WISEPAY_SOAK_CLICKS and WISEPAY_UNKNOWN_TENANTS override the counts.
 #include <malloc.h>
 
 #include <atomic>

@@ -1,3 +1,7 @@
+// ChangeWatch on a real SQLite file: a commit by the store's own connection,
+// by another one, or by another process (python3's sqlite3 module) is
+// reported once to each of the watch's connections, and a read is not; of
+// threads checking at once, one runs on_change and none goes on before it ends.
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/Database.h>

@@ -1,3 +1,6 @@
+// TestDatabase's two kinds: an SQLite file in its TempDir, or a new database
+// on the process's shared PostgreSQL server. outside() runs sqlite3 or psql
+// as another process, as an operator would.
 #include "tests/storage/test_database.h"
 
 #include <chrono>

@@ -1,3 +1,7 @@
+// FakeWisePay's server: an acceptor thread and a thread per connection (TLS
+// handshake, then synchronous Beast reads and writes). Each request to one of
+// the two endpoints takes the current fault, counting it down; stopping shuts
+// down every open socket to wake the thread blocked on it.
 #include "tests/support/fake_wisepay.h"
 
 #include <openssl/rand.h>

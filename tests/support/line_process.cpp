@@ -1,3 +1,6 @@
+// The child is started with posix_spawn, its stdin and stdout on pipes and
+// its stderr appended to the file; reads wait in poll(), so none outlasts
+// its timeout.
 #include "tests/support/line_process.h"
 
 #include <fcntl.h>

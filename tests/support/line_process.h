@@ -1,7 +1,7 @@
 // A child process a test talks to in lines: commands go to its stdin,
 // answers come from its stdout, each read bounded by a timeout. Its stderr
 // goes to a file, for failure messages. The destructor closes its stdin and
-// waits for it (killing it if it does not end within a few seconds).
+// waits for it (killing it if it does not end within 20 seconds).
 #pragma once
 
 #include <sys/types.h>

@@ -1,3 +1,5 @@
+// The config document is built as a Boost.JSON object and serialized;
+// `extra` is spliced in as text before the closing brace.
 #include "tests/support/plugin_config.h"
 
 #include "tests/support/test_backend.h"

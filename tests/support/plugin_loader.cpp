@@ -1,3 +1,5 @@
+// The library is opened with RTLD_NOW | RTLD_LOCAL, as the header's example
+// host does; a plugin that cannot be loaded ends the process with status 2.
 #include "tests/support/plugin_loader.h"
 
 #include <dlfcn.h>

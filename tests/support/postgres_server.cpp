@@ -1,3 +1,7 @@
+// Runs initdb and postgres directly (no pg_ctl), through fork and exec as the
+// cluster's owner, and waits for PQping to answer. kill() stops the
+// postmaster first, so that no new backend starts while its backends are
+// found in /proc and killed.
 #include "tests/support/postgres_server.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,6 @@
+// Directories come from mkdtemp under WISEPAY_TEST_TMP (set by
+// tests/CMakeLists.txt). read_all_files() reads through cat in a child
+// process, for the reason given there.
 #include "tests/support/temp_dir.h"
 
 #include <cstdio>

@@ -1,3 +1,7 @@
+// The backend in use, and for PostgreSQL the map from path to database: a
+// path gets a database of its own on the shared server the first time it is
+// named. sqlite3 and psql run as other processes, so this one never opens a
+// database file behind a plugin instance's back.
 #include "tests/support/test_backend.h"
 
 #include <cstdio>

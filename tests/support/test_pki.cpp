@@ -1,3 +1,6 @@
+// Certificates made with OpenSSL's X509 API: P-256 keys, SHA-256 signatures,
+// random serials, valid from an hour ago for a day, with the extensions a
+// verifier expects of a CA and of a TLS server.
 #include "tests/support/test_pki.h"
 
 #include <arpa/inet.h>

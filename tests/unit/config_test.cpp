@@ -1,3 +1,6 @@
+// parse_config on config documents written here: the defaults, errors that
+// name the setting at fault, plain http only with the opt-in, exactly one
+// database (an SQLite path or a PostgreSQL URL), one master key or a ring.
 #include <catch2/catch.hpp>
 
 #include "plugin/config.h"

@@ -1,3 +1,5 @@
+// normalize_email and same_email on literal addresses: what is kept (trimmed,
+// case as given, UTF-8 allowed), what is refused, and how two compare.
 #include <catch2/catch.hpp>
 
 #include "plugin/util/email.h"

@@ -1,3 +1,5 @@
+// to_hex on fixed bytes, and random_hex drawn 10,000 times: the length
+// asked, lower-case hex, never the same id twice.
 #include <catch2/catch.hpp>
 
 #include <set>

@@ -1,3 +1,7 @@
+// Sealing and opening API keys under master keys made in the test (no
+// database): a fresh nonce per seal, refusal for another tenant, key or key
+// id and for any flipped byte; and master keys loaded from hex, the
+// environment and key files in a temporary folder (a created one is 0600).
 #include <catch2/catch.hpp>
 
 #include <cstdlib>

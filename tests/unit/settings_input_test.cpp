@@ -1,3 +1,6 @@
+// parse_settings_patch, check_tenant_id and check_actor on literal inputs:
+// the key trimmed of what a paste carries, each bad field with its own field
+// error, a setting given twice, and documents that are no settings object.
 #include <catch2/catch.hpp>
 
 #include "plugin/settings/settings_input.h"

@@ -1,3 +1,7 @@
+// SettingsService on a real SQLite file, with the fake Wise-Pay (TLS on
+// loopback) checking new keys: sealing and the public view, audit entries,
+// conflicts, saves made through another store on the same file, readers on
+// six threads during saves, and the warnings a save with a new key can bring.
 #include <catch2/catch.hpp>
 
 #include <atomic>

@@ -1,3 +1,5 @@
+// The latency histogram's percentiles for recorded durations, and get_stats'
+// JSON counting calls by outcome.
 #include <catch2/catch.hpp>
 
 #include <boost/json.hpp>

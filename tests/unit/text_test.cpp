@@ -1,3 +1,6 @@
+// The text checks on literal strings: UTF-8 validity against the classic bad
+// forms, trim and trim_pasted, control characters and non-ASCII, and
+// case-insensitive comparison.
 #include <catch2/catch.hpp>
 
 #include "plugin/util/text.h"

@@ -1,3 +1,6 @@
+// parse_url and parse_url_origin on literal URLs: the parts of good ones, the
+// forms that hide where a URL points, and an origin checked exactly as the
+// full parse checks it.
 #include <catch2/catch.hpp>
 
 #include "plugin/util/url.h"
