@@ -1,4 +1,5 @@
-// Sealing the merchant API key with AES-256-GCM under the host's master key.
+// Sealing the merchant API key with AES-256-GCM under a master key (the
+// key ring's current one when sealing, the one a row names when opening).
 //
 // Sealed form: 0x01 | 12-byte random nonce | ciphertext | 16-byte tag.
 // Associated data binds a sealed key to its tenant and to the master key id,

@@ -40,7 +40,8 @@ std::string check_tenant_id(const char *tenant_id);
 // characters, at most kActorMaxLength bytes.
 std::string check_actor(const char *actor);
 
-// Checks an API key the way a save does: trims surrounding white space and
+// Checks an API key the way a save does: trims the padding a paste carries
+// (Unicode white space, zero-width characters; text::trim_pasted) and
 // returns the key, or returns the field error message that rejects it.
 struct ApiKeyCheck {
     std::optional<SecretBytes> key;
