@@ -33,11 +33,12 @@ Response Console::opening_page(const Visitor &who, std::string_view invoice_id) 
     }
     const OpeningPage opening{invoice->number, "/invoices/" + invoice->id + "/pay",
                               who.session->csrf_token};
-    Response res = page(http::status::ok, "Opening Wise-Pay", who.user, opening_section(opening),
-                        {"/static/open_invoice.js"}, options_.wisepay_origin);
-    // Wise-Pay, where this tab goes next, learns nothing of the portal's URLs.
-    res.set("Referrer-Policy", "no-referrer");
-    return res;
+    // Its Referrer-Policy stays "same-origin": Wise-Pay, where the tab goes
+    // next, learns nothing of the portal's URLs, while the form below still
+    // sends its Origin (under "no-referrer" a browser sends "Origin: null",
+    // which same_origin() rightly refuses).
+    return page(http::status::ok, "Opening Wise-Pay", who.user, opening_section(opening),
+                {"/static/open_invoice.js"}, options_.wisepay_origin);
 }
 
 }  // namespace admin_console

@@ -99,7 +99,8 @@
     showMessage({ kind: 'progress', text: 'Testing the connection to Wise-Pay…' });
     let answer;
     try {
-      const response = await fetch(form.action, {
+      // getAttribute: the buttons named "action" shadow the form's .action.
+      const response = await fetch(form.getAttribute('action'), {
         method: 'POST',
         body,
         headers: { Accept: 'application/json' },
