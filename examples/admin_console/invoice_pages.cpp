@@ -2,6 +2,8 @@
 // only while the plugin says a link can work), and the "Opening Wise-Pay..."
 // page an invoice link opens in a new tab. Opening Wise-Pay itself is
 // invoice_open.cpp.
+#include <stdexcept>
+
 #include "console.h"
 #include "responses.h"
 
@@ -15,7 +17,11 @@ Response Console::invoices(const Visitor &who) const {
     // no link is better than one that can only fail.
     bool links_available = false;
     if (const auto settings = plugin_.get_settings(options_.tenant_id); settings.ok()) {
-        links_available = status_from_settings(settings.value()).link_available;
+        try {
+            links_available = status_from_settings(settings.value()).link_available;
+        } catch (const std::runtime_error &) {
+            links_available = false;
+        }
     }
     return page(http::status::ok, "Invoices", who.user,
                 invoices_section(*who.user, links_available));
