@@ -1,7 +1,8 @@
-// Building HTTP answers with the headers every answer of the console carries:
-// never cached (pages show settings and CSRF tokens, JSON may carry a sign-in
-// link), never framed, and scripts, styles and fetches only from the
-// console's own origin.
+// Building HTTP answers with the headers the console's answers carry: pages
+// and JSON are never stored in a cache (they show settings and CSRF tokens,
+// or carry a sign-in link) nor framed, and a page runs scripts, styles and
+// fetches from the console's own origin only. Static files are asked for
+// again on every use.
 #pragma once
 
 #include <string>
