@@ -3,13 +3,15 @@
 #include <utility>
 
 #include "responses.h"
+#include "static_assets.h"
 
 namespace admin_console {
 namespace {
 
 constexpr std::string_view kInvoicesPath = "/invoices";
 
-// "/invoices/<id>/pay" -> "<id>"; "" when the path is something else.
+// "/invoices/<id>/pay" -> "<id>"; "" when the path is something else. GET
+// is the "Opening Wise-Pay..." page, POST opens Wise-Pay.
 std::string_view pay_invoice_id(std::string_view path) {
     constexpr std::string_view kPrefix = "/invoices/";
     constexpr std::string_view kSuffix = "/pay";
@@ -67,6 +69,10 @@ http::status status_for(wisepay_status status) {
     return http::status::internal_server_error;
 }
 
+bool accepts_json(const Request &req) {
+    return req[http::field::accept].find("application/json") != std::string_view::npos;
+}
+
 Console::Console(const PluginHost &plugin, PageDocument page, ConsoleOptions options)
     : plugin_(plugin), page_(std::move(page)), options_(std::move(options)) {}
 
@@ -78,8 +84,16 @@ Response Console::handle(Request &req) {
         res.body() = "This console answers only to its loopback address.\n";
         return res;
     }
-    const std::string_view path = target_path(req.target());
     const Visitor who = visitor(req);
+    Response res = route(req, who);
+    if (req.method() == http::verb::post) {
+        wipe_string(req.body());  // it may have carried the API key
+    }
+    return res;
+}
+
+Response Console::route(Request &req, const Visitor &who) {
+    const std::string_view path = target_path(req.target());
     const bool get = req.method() == http::verb::get;
     const bool post = req.method() == http::verb::post;
 
@@ -89,22 +103,34 @@ Response Console::handle(Request &req) {
     if (path == "/login") {
         return post ? login(req, who) : method_not_allowed("POST");
     }
+    if (path.starts_with("/static/")) {
+        const StaticAsset *asset = find_asset(path);
+        if (asset == nullptr) {
+            return notice(http::status::not_found, who.user, "Page not found",
+                          "There is no page at this address.");
+        }
+        return get ? asset_response(*asset) : method_not_allowed("GET");
+    }
     if (path == kIntegrationPath) {
         if (get) {
             return show_integration(req, who);
         }
-        if (post) {
-            Response res = post_integration(req, who);
-            wipe_string(req.body());  // it may have carried the API key
-            return res;
+        return post ? post_integration(req, who) : method_not_allowed("GET, POST");
+    }
+    if (path == kRemoveKeyPath) {
+        if (get) {
+            return remove_key_page(who);
         }
-        return method_not_allowed("GET, POST");
+        return post ? remove_key(req, who) : method_not_allowed("GET, POST");
     }
     if (path == kInvoicesPath) {
         return get ? invoices(who) : method_not_allowed("GET");
     }
     if (const std::string_view invoice_id = pay_invoice_id(path); !invoice_id.empty()) {
-        return get ? pay(req, who, invoice_id) : method_not_allowed("GET");
+        if (get) {
+            return opening_page(who, invoice_id);
+        }
+        return post ? open_invoice(req, who, invoice_id) : method_not_allowed("GET, POST");
     }
     return notice(http::status::not_found, who.user, "Page not found",
                   "There is no page at this address.");
@@ -132,8 +158,9 @@ Chrome Console::chrome(const DemoUser *user) const {
 }
 
 Response Console::page(http::status status, std::string_view title, const DemoUser *user,
-                       const std::string &main_html) const {
-    return html_response(status, layout(title, chrome(user), main_html));
+                       const std::string &main_html, const std::vector<std::string_view> &scripts,
+                       std::string_view also_post_to) const {
+    return html_response(status, layout(title, chrome(user), main_html, scripts), also_post_to);
 }
 
 Response Console::notice(http::status status, const DemoUser *user, std::string_view heading,
@@ -170,6 +197,17 @@ bool Console::same_origin(const Request &req) const {
 bool Console::csrf_ok(const Visitor &who, const FormData &form) const {
     const auto token = form.get("csrf_token");
     return who.session && token && same_token(*token, who.session->csrf_token);
+}
+
+std::optional<Response> Console::refuse_unless_admin(const Visitor &who) const {
+    if (who.user == nullptr) {
+        return see_other("/");
+    }
+    if (!who.user->admin) {
+        return notice(http::status::forbidden, who.user, "Admins only",
+                      "Only portal admins can see or change integrations.");
+    }
+    return std::nullopt;
 }
 
 Response Console::login_page(const Visitor &who) const {

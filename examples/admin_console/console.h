@@ -1,9 +1,10 @@
 // The admin console's request handling: who is signed in, which page a
 // request wants, and the calls into the plugin behind each page. Safe to call
-// from many connection threads at once: the plugin is thread-safe and the
-// session store locks itself.
+// from many connection threads at once: the plugin is thread-safe, and the
+// session store and the invoice-open guard lock themselves.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,10 +14,12 @@
 #include "form_data.h"
 #include "form_view.h"
 #include "http_types.h"
+#include "open_guard.h"
 #include "page_document.h"
 #include "pages.h"
 #include "plugin_host.h"
 #include "sessions.h"
+#include "settings_status.h"
 
 namespace admin_console {
 
@@ -26,12 +29,18 @@ struct ConsoleOptions {
     // "localhost:8080"). Anything else is refused: a web page whose domain
     // was re-pointed at 127.0.0.1 (DNS rebinding) must not drive the console.
     std::vector<std::string> hosts;
+    // The Wise-Pay portal's origin ("https://pay.example.com"), where sign-in
+    // links lead; the "Opening Wise-Pay..." page lets its form end up there
+    // (Content-Security-Policy form-action). "" when unknown.
+    std::string wisepay_origin;
 };
 
 class Console {
   public:
     // Where the Wise-Pay page lives in the console's admin area.
     static constexpr std::string_view kIntegrationPath = "/admin/integrations/wisepay";
+    // Where the admin confirms removing the saved key.
+    static constexpr std::string_view kRemoveKeyPath = "/admin/integrations/wisepay/remove-key";
 
     Console(const PluginHost &plugin, PageDocument page, ConsoleOptions options);
 
@@ -45,10 +54,20 @@ class Console {
         const DemoUser *user = nullptr;
     };
 
+    // The Wise-Pay page as get_settings says things are now: the form's
+    // values, and the status around it; or the plugin's error.
+    struct LoadedSettings {
+        FormView view;
+        std::optional<SettingsStatus> status;
+        std::optional<PluginError> error;
+    };
+
+    Response route(Request &req, const Visitor &who);
     Visitor visitor(const Request &req) const;
     Chrome chrome(const DemoUser *user) const;
     Response page(http::status status, std::string_view title, const DemoUser *user,
-                  const std::string &main_html) const;
+                  const std::string &main_html, const std::vector<std::string_view> &scripts = {},
+                  std::string_view also_post_to = {}) const;
     Response notice(http::status status, const DemoUser *user, std::string_view heading,
                     std::string_view text) const;
     bool known_host(const Request &req) const;
@@ -57,6 +76,8 @@ class Console {
     std::string origin(const Request &req) const;
     bool same_origin(const Request &req) const;
     bool csrf_ok(const Visitor &who, const FormData &form) const;
+    // A signed-in admin, or the answer to give instead.
+    std::optional<Response> refuse_unless_admin(const Visitor &who) const;
 
     // console.cpp
     Response login_page(const Visitor &who) const;
@@ -64,23 +85,40 @@ class Console {
 
     // integration_page.cpp
     Response show_integration(const Request &req, const Visitor &who) const;
-    Response post_integration(Request &req, const Visitor &who) const;
+    Response post_integration(const Request &req, const Visitor &who) const;
     Response save(const Visitor &who, const FormData &form) const;
-    Response test_connection(const Visitor &who, const FormData &form) const;
-    FormView view_after_post(const FormData &form) const;
-    Response integration_response(http::status status, const Visitor &who, FormView view) const;
+    LoadedSettings load_settings() const;
+    LoadedSettings view_after_post(const FormData &form) const;
+    Response integration_response(http::status status, const Visitor &who, LoadedSettings loaded,
+                                  std::int64_t history_before = 0) const;
+
+    // connection_test.cpp
+    Response test_connection(const Visitor &who, const FormData &form, bool wants_json) const;
+
+    // remove_key.cpp
+    Response remove_key_page(const Visitor &who) const;
+    Response remove_key(const Request &req, const Visitor &who) const;
 
     // invoice_pages.cpp
     Response invoices(const Visitor &who) const;
-    Response pay(const Request &req, const Visitor &who, std::string_view invoice_id) const;
+    Response opening_page(const Visitor &who, std::string_view invoice_id) const;
+
+    // invoice_open.cpp
+    Response open_invoice(const Request &req, const Visitor &who,
+                          std::string_view invoice_id) const;
 
     const PluginHost &plugin_;
     const PageDocument page_;
     const ConsoleOptions options_;
-    SessionStore sessions_;
+    // Both lock themselves; the handlers that use them are otherwise const.
+    mutable SessionStore sessions_;
+    mutable OpenGuard open_guard_;
 };
 
 // The HTTP status for a plugin failure shown as a page.
 http::status status_for(wisepay_status status);
+
+// Whether the request asks for JSON (the page's scripts do) rather than HTML.
+bool accepts_json(const Request &req);
 
 }  // namespace admin_console

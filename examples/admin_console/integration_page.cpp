@@ -1,20 +1,27 @@
 // The Wise-Pay settings page: GET renders the plugin's page document with
-// the current settings; POST saves them, or runs an action such as
-// "Test connection", and shows the outcome on the same form.
-#include <boost/json.hpp>
-
+// the current settings, the health banner and the history; POST saves them,
+// or runs an action such as "Test connection" (connection_test.cpp), and
+// shows the outcome on the same form. A save that worked redirects back to
+// the page, which then says "Settings saved." with the plugin's warnings.
 #include <charconv>
 #include <cstdint>
+#include <stdexcept>
 
 #include "console.h"
 #include "form_renderer.h"
+#include "health_banner.h"
+#include "history_section.h"
+#include "plugin_messages.h"
 #include "responses.h"
 #include "settings_form.h"
 
 namespace admin_console {
 namespace {
 
-namespace json = boost::json;
+// Entries of the History section per page.
+constexpr std::uint32_t kHistoryPageSize = 10;
+// The ui action static/test_connection.js runs without leaving the page.
+constexpr std::string_view kTestConnection = "test_connection";
 
 bool parse_version(std::string_view text, std::int64_t &out) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -32,185 +39,173 @@ const ActionSpec *find_action(const PageDocument &page, const std::optional<std:
     return nullptr;
 }
 
-std::string submit_label(const PageDocument &page) {
-    const ActionSpec *save = find_action(page, std::nullopt);
-    return save != nullptr ? save->label : "save";
-}
-
-PageMessage error_message(const PluginError &error) {
-    PageMessage message;
-    message.kind = PageMessage::Kind::kError;
-    message.text = error.message;
-    message.correlation_id = error.correlation_id;
-    return message;
-}
-
-// Field errors go beside their fields; one about a field this page does not
-// show (should the plugin ever report such a thing) goes into the message.
-void place_field_errors(const PageDocument &page, const std::vector<FieldError> &errors,
-                        FormView &view) {
-    for (const auto &error : errors) {
-        if (page.find_field(error.field) != nullptr) {
-            std::string &text = view.errors[error.field];
-            text += text.empty() ? error.message : " " + error.message;
-        } else {
-            view.message.details.push_back(error.field + ": " + error.message);
-        }
-    }
-}
-
-std::string merchant_name(const std::string &answer) {
-    boost::system::error_code ec;
-    const json::value root = json::parse(answer, ec);
-    const json::object *object = ec ? nullptr : root.if_object();
-    const json::value *name = object != nullptr ? object->if_contains("merchant_name") : nullptr;
-    return name != nullptr && name->is_string() ? std::string(name->get_string())
-                                                : std::string("Wise-Pay");
-}
-
 }  // namespace
 
-Response Console::show_integration(const Request &req, const Visitor &who) const {
-    if (who.user == nullptr) {
-        return see_other("/");
-    }
-    if (!who.user->admin) {
-        return notice(http::status::forbidden, who.user, "Admins only",
-                      "Only portal admins can see or change integrations.");
-    }
-    FormView view;
-    http::status status = http::status::ok;
+Console::LoadedSettings Console::load_settings() const {
+    LoadedSettings loaded;
     const auto settings = plugin_.get_settings(options_.tenant_id);
-    if (settings.ok()) {
-        view = view_from_settings(page_, settings.value());
-        const FormData query = FormData::parse(target_query(req.target()));
-        if (query.get("saved") == "1") {
-            view.message.kind = PageMessage::Kind::kSuccess;
-            view.message.text = "Settings saved.";
-        }
-    } else {
+    if (!settings.ok()) {
         // The form is still drawn, so the admin sees what the page is about;
         // without a version it cannot be saved until a reload works.
-        view = view_from_settings(page_, "{}");
-        view.message = error_message(settings.error());
-        status = status_for(settings.error().status);
+        loaded.view = view_from_settings(page_, "{}");
+        loaded.error = settings.error();
+        return loaded;
     }
-    return integration_response(status, who, std::move(view));
+    loaded.view = view_from_settings(page_, settings.value());
+    loaded.status = status_from_settings(settings.value());
+    return loaded;
 }
 
-Response Console::post_integration(Request &req, const Visitor &who) const {
+Response Console::show_integration(const Request &req, const Visitor &who) const {
+    if (auto refused = refuse_unless_admin(who)) {
+        return std::move(*refused);
+    }
+    const FormData query = FormData::parse(target_query(req.target()));
+    std::int64_t history_before = 0;
+    if (!parse_version(query.get("history_before").value_or("0"), history_before)) {
+        history_before = 0;
+    }
+    LoadedSettings loaded = load_settings();
+    PageMessage &message = loaded.view.message;
+    http::status status = http::status::ok;
+    if (loaded.error) {
+        message = error_message(*loaded.error);
+        status = status_for(loaded.error->status);
+    } else if (auto flash = sessions_.take_flash(who.session->id)) {
+        message.kind =
+            flash->warnings.empty() ? PageMessage::Kind::kSuccess : PageMessage::Kind::kWarning;
+        message.text = flash->text;
+        message.details = std::move(flash->warnings);
+    }
+    return integration_response(status, who, std::move(loaded), history_before);
+}
+
+Response Console::post_integration(const Request &req, const Visitor &who) const {
+    const bool wants_json = accepts_json(req);
     if (who.user == nullptr || !who.user->admin) {
         return notice(http::status::forbidden, who.user, "Admins only",
                       "Only portal admins can change integrations.");
     }
     const FormData form = FormData::parse(req.body());
     if (!same_origin(req) || !csrf_ok(who, form)) {
-        return notice(http::status::forbidden, who.user, "Form expired",
-                      "This form is from an earlier sign-in or another site. Open the page "
-                      "again and repeat the change.");
+        constexpr std::string_view kExpired =
+            "This form is from an earlier sign-in or another site. Open the page again and "
+            "repeat the change.";
+        if (wants_json) {
+            return json_response(http::status::forbidden,
+                                 "{\"kind\":\"error\",\"text\":\"" + std::string(kExpired) + "\"}");
+        }
+        return notice(http::status::forbidden, who.user, "Form expired", kExpired);
     }
     const ActionSpec *action = find_action(page_, form.get("action"));
     if (action == nullptr) {
-        FormView view = view_after_post(form);
+        LoadedSettings loaded = view_after_post(form);
+        FormView &view = loaded.view;
         view.message.kind = PageMessage::Kind::kError;
         view.message.text = "The page has no such action.";
-        return integration_response(http::status::bad_request, who, std::move(view));
+        return integration_response(http::status::bad_request, who, std::move(loaded));
     }
     if (action->kind == "submit") {
         return save(who, form);
     }
-    if (action->id == "test_connection") {
-        return test_connection(who, form);
+    if (action->id == kTestConnection) {
+        return test_connection(who, form, wants_json);
     }
     // An action this console does not know yet: the document may grow
     // faster than the host. Say so rather than pretend.
-    FormView view = view_after_post(form);
+    LoadedSettings loaded = view_after_post(form);
+    FormView &view = loaded.view;
     view.message.kind = PageMessage::Kind::kError;
     view.message.text = "This console cannot run \"" + action->label + "\" yet.";
-    return integration_response(http::status::not_implemented, who, std::move(view));
+    return integration_response(http::status::not_implemented, who, std::move(loaded));
 }
 
 Response Console::save(const Visitor &who, const FormData &form) const {
     std::int64_t version = 0;
     if (!parse_version(form.get("version").value_or(""), version)) {
-        FormView view = view_after_post(form);
+        LoadedSettings loaded = view_after_post(form);
+        FormView &view = loaded.view;
         view.message.kind = PageMessage::Kind::kError;
         view.message.text = "The form lost track of the settings version.";
         view.message.reload_url = kIntegrationPath;
-        return integration_response(http::status::bad_request, who, std::move(view));
+        return integration_response(http::status::bad_request, who, std::move(loaded));
     }
     SettingsDraft draft;
     build_settings(page_, form, draft);
     if (!draft.errors.empty()) {
-        FormView view = view_after_post(form);
+        LoadedSettings loaded = view_after_post(form);
+        FormView &view = loaded.view;
         view.errors = draft.errors;
         view.message.kind = PageMessage::Kind::kError;
-        view.message.text = "Check the fields marked below.";
-        return integration_response(http::status::ok, who, std::move(view));
+        view.message.text = check_fields_text(draft.errors.size());
+        return integration_response(http::status::ok, who, std::move(loaded));
     }
 
     const auto saved =
         plugin_.save_settings(options_.tenant_id, who.user->email, version, draft.json);
     if (saved.ok()) {
-        return see_other(std::string(kIntegrationPath) + "?saved=1");
+        // Said on the page the redirect leads to, once.
+        sessions_.set_flash(who.session->id,
+                            Flash{"Settings saved.", warnings_from_save(saved.value())});
+        return see_other(kIntegrationPath);
     }
     const PluginError &error = saved.error();
-    FormView view = view_after_post(form);
+    LoadedSettings loaded = view_after_post(form);
+    FormView &view = loaded.view;
     view.message = error_message(error);
     http::status status = status_for(error.status);
     if (error.status == WISEPAY_E_VALIDATION) {
-        // The form was fine as HTTP goes; it is redrawn with the problems.
+        // The form was fine as HTTP goes; it is redrawn with the problems
+        // (a key Wise-Pay refuses among them) beside their fields.
         status = http::status::ok;
-        place_field_errors(page_, error.field_errors, view);
+        split_field_errors(page_, error.field_errors, view.errors, view.message.details);
     } else if (error.status == WISEPAY_E_CONFLICT) {
         view.message.reload_url = kIntegrationPath;
     }
-    return integration_response(status, who, std::move(view));
-}
-
-Response Console::test_connection(const Visitor &who, const FormData &form) const {
-    // The key typed into the secret field, if any; otherwise the plugin
-    // tests the saved one.
-    std::string typed;
-    if (const FieldSpec *secret = page_.secret_field()) {
-        typed = form.get(secret->name).value_or("");
-    }
-    const auto tested = plugin_.test_connection(options_.tenant_id, typed);
-    const bool typed_a_key = !typed.empty();
-    wipe_string(typed);
-
-    // Whatever happened, the check itself worked: the page answers 200.
-    FormView view = view_after_post(form);
-    if (tested.ok()) {
-        view.message.kind = PageMessage::Kind::kSuccess;
-        view.message.text = "Connected to " + merchant_name(tested.value()) + ".";
-        if (typed_a_key) {
-            view.message.text += " The key you typed is not saved yet: paste it again and choose " +
-                                 submit_label(page_) + ".";
-        }
-    } else {
-        view.message = error_message(tested.error());
-        place_field_errors(page_, tested.error().field_errors, view);
-    }
-    return integration_response(http::status::ok, who, std::move(view));
+    return integration_response(status, who, std::move(loaded));
 }
 
 // The form as the admin left it: current secret state from the plugin, the
 // admin's typed non-secret values and the version they were editing.
-FormView Console::view_after_post(const FormData &form) const {
-    FormView view;
-    const auto settings = plugin_.get_settings(options_.tenant_id);
-    view = view_from_settings(page_, settings.ok() ? settings.value() : std::string("{}"));
-    view.last_saved.clear();
-    show_submission(page_, form, view);
-    return view;
+Console::LoadedSettings Console::view_after_post(const FormData &form) const {
+    LoadedSettings loaded = load_settings();
+    show_submission(page_, form, loaded.view);
+    return loaded;
 }
 
 Response Console::integration_response(http::status status, const Visitor &who,
-                                       FormView view) const {
+                                       LoadedSettings loaded, std::int64_t history_before) const {
+    FormView &view = loaded.view;
     view.form_action = kIntegrationPath;
     view.csrf_token = who.session ? who.session->csrf_token : std::string();
-    return page(status, page_.title, who.user, render_integration_section(page_, view));
+    if (find_action(page_, std::string(kTestConnection)) != nullptr) {
+        view.background_action = kTestConnection;
+    }
+    for (const auto &name : view.saved_secrets) {
+        // A secret the schema lets be null can be removed ("api_key": null).
+        const FieldSpec *field = page_.find_field(name);
+        if (field != nullptr && field->allows("null") && field == page_.secret_field()) {
+            view.remove_urls[name] = kRemoveKeyPath;
+        }
+    }
+
+    if (loaded.status) {
+        view.before_form_html = health_banner(loaded.status->health);
+        view.after_form_html = last_saved_line(*loaded.status);
+    }
+    HistoryView history;
+    history.before_id = history_before;
+    history.page_url = kIntegrationPath;
+    auto entries = plugin_.audit_page(options_.tenant_id, kHistoryPageSize, history_before);
+    if (entries.ok()) {
+        history.page = std::move(entries.value());
+    } else {
+        history.problem = entries.error().message;
+    }
+    view.after_form_html += history_section(history);
+
+    return page(status, page_.title, who.user, render_integration_section(page_, view),
+                {"/static/local_time.js", "/static/test_connection.js"});
 }
 
 }  // namespace admin_console

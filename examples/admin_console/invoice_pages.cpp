@@ -1,6 +1,9 @@
-// The portal user's side: the invoice list, and the click on an invoice
-// link that asks the plugin for a Wise-Pay sign-in and sends the browser
-// there.
+// The portal user's side, as pages: the invoice list (with Wise-Pay links
+// only while the plugin says a link can work), and the "Opening Wise-Pay..."
+// page an invoice link opens in a new tab. Opening Wise-Pay itself is
+// invoice_open.cpp.
+#include <stdexcept>
+
 #include "console.h"
 #include "responses.h"
 
@@ -10,10 +13,21 @@ Response Console::invoices(const Visitor &who) const {
     if (who.user == nullptr) {
         return see_other("/");
     }
-    return page(http::status::ok, "Invoices", who.user, invoices_section(*who.user));
+    // Read without any call to Wise-Pay. Should the settings be unreadable,
+    // no link is better than one that can only fail.
+    bool links_available = false;
+    if (const auto settings = plugin_.get_settings(options_.tenant_id); settings.ok()) {
+        try {
+            links_available = status_from_settings(settings.value()).link_available;
+        } catch (const std::runtime_error &) {
+            links_available = false;
+        }
+    }
+    return page(http::status::ok, "Invoices", who.user,
+                invoices_section(*who.user, links_available));
 }
 
-Response Console::pay(const Request &req, const Visitor &who, std::string_view invoice_id) const {
+Response Console::opening_page(const Visitor &who, std::string_view invoice_id) const {
     if (who.user == nullptr) {
         return see_other("/");
     }
@@ -23,28 +37,14 @@ Response Console::pay(const Request &req, const Visitor &who, std::string_view i
         return notice(http::status::not_found, who.user, "Invoice not found",
                       "You have no invoice with this number.");
     }
-
-    InvoiceClick click;
-    click.tenant_id = options_.tenant_id;
-    click.user_email = who.user->email;
-    click.invoice_id = invoice->id;
-    click.invoice_number = invoice->number;
-    click.return_url = origin(req) + "/invoices";
-    const auto opened = plugin_.open_invoice(click);
-    if (opened.ok()) {
-        // The URL is a single-use credential: it goes into this one header
-        // and nowhere else (the access log records the request path only).
-        Response res = see_other(opened.value().url());
-        // Neither the browser cache nor the Wise-Pay side should see it or
-        // this page's address.
-        res.set(http::field::cache_control, "no-store");
-        res.set("Referrer-Policy", "no-referrer");
-        return res;
-    }
-    const PluginError &error = opened.error();
-    const Refusal refusal{invoice->number, error.message, error.help_url, error.correlation_id};
-    return page(status_for(error.status), "Payment not available", who.user,
-                refusal_section(refusal));
+    const OpeningPage opening{invoice->number, "/invoices/" + invoice->id + "/pay",
+                              who.session->csrf_token};
+    // Its Referrer-Policy stays "same-origin": Wise-Pay, where the tab goes
+    // next, learns nothing of the portal's URLs, while the form below still
+    // sends its Origin (under "no-referrer" a browser sends "Origin: null",
+    // which same_origin() rightly refuses).
+    return page(http::status::ok, "Opening Wise-Pay", who.user, opening_section(opening),
+                {"/static/open_invoice.js"}, options_.wisepay_origin);
 }
 
 }  // namespace admin_console

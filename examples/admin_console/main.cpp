@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/json.hpp>
 
 #include <csignal>
 #include <cstdint>
@@ -93,6 +94,39 @@ std::string read_config(const std::string &path) {
     return text;
 }
 
+// Where the plugin's sign-in links lead: the origin of "wisepay_portal_url"
+// in the config, by default of "wisepay_base_url" (abi/wisepay_plugin.h,
+// create()). "" when the config names neither as an http(s) URL.
+std::string wisepay_origin(const std::string &config_json) {
+    boost::system::error_code ec;
+    const boost::json::value root = boost::json::parse(config_json, ec);
+    const boost::json::object *config = ec ? nullptr : root.if_object();
+    if (config == nullptr) {
+        return {};
+    }
+    const boost::json::value *url = config->if_contains("wisepay_portal_url");
+    if (url == nullptr) {
+        url = config->if_contains("wisepay_base_url");
+    }
+    if (url == nullptr || !url->is_string()) {
+        return {};
+    }
+    const std::string_view text = url->get_string();
+    const auto scheme_end = text.find("://");
+    const std::string_view scheme = text.substr(0, scheme_end);
+    if (scheme_end == std::string_view::npos || (scheme != "https" && scheme != "http")) {
+        return {};
+    }
+    const std::string_view origin = text.substr(0, text.find_first_of("/?#", scheme_end + 3));
+    // Only what a Content-Security-Policy source may hold.
+    for (const char c : origin) {
+        if (c <= ' ' || c == ';' || c == ',' || c == '\'' || c == '"' || c >= 0x7f) {
+            return {};
+        }
+    }
+    return std::string(origin);
+}
+
 // The Host header values a browser sends for this console.
 std::vector<std::string> host_names(const asio::ip::address &address, unsigned port) {
     const std::string suffix = ":" + std::to_string(port);
@@ -128,7 +162,8 @@ int main(int argc, char **argv) {
         // Declared first, so it is destroyed last: after the server's
         // threads are gone, the instance is destroyed, then the library
         // unloaded (~PluginHost).
-        PluginHost plugin(options.plugin_path, read_config(options.config_file));
+        const std::string config = read_config(options.config_file);
+        PluginHost plugin(options.plugin_path, config);
         std::fprintf(stderr, "loaded %.*s %.*s from %s\n",
                      static_cast<int>(plugin.plugin_id().size()), plugin.plugin_id().data(),
                      static_cast<int>(plugin.plugin_version().size()),
@@ -153,7 +188,8 @@ int main(int argc, char **argv) {
         examples_common::HttpServer server(ioc, endpoint, limits);
         console.emplace(
             plugin, std::move(page),
-            ConsoleOptions{options.tenant, host_names(endpoint.address(), server.port())});
+            ConsoleOptions{options.tenant, host_names(endpoint.address(), server.port()),
+                           wisepay_origin(config)});
 
         const std::string url =
             "http://" + host_names(endpoint.address(), server.port()).front() + "/";

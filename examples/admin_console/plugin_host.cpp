@@ -7,13 +7,10 @@
 #include <new>
 #include <utility>
 
+#include "abi_fields.h"
+
 namespace admin_console {
 namespace {
-
-// A struct the plugin filled in is read only as far as its struct_size says:
-// an older plugin may have built a shorter one.
-#define ADMIN_CONSOLE_HAS_FIELD(object, type, field) \
-    ((object)->struct_size >= offsetof(type, field) + sizeof(((type *)nullptr)->field))
 
 std::string copy_or_empty(const char *text) {
     return text != nullptr ? std::string(text) : std::string();
@@ -100,6 +97,14 @@ PluginHost::PluginHost(const std::string &path, std::string_view config_json) {
         if (api_->abi_version != WISEPAY_ABI_VERSION ||
             !ADMIN_CONSOLE_HAS_FIELD(api_, wisepay_plugin_api, free_redirect)) {
             throw PluginLoadError(path + " returned a function table this console cannot use");
+        }
+
+        // Later interfaces are asked for by id; a plugin without one
+        // answers NULL, and the console does without it.
+        const auto *audit = static_cast<const wisepay_audit_api *>(
+            api_->get_extension != nullptr ? api_->get_extension(WISEPAY_EXT_AUDIT) : nullptr);
+        if (audit != nullptr && ADMIN_CONSOLE_HAS_FIELD(audit, wisepay_audit_api, free_page)) {
+            audit_api_ = audit;
         }
 
         wisepay_host host{};

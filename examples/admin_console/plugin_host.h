@@ -1,5 +1,6 @@
 // The one place the console touches the plugin's C ABI: dlopen, the entry
-// symbol, create/destroy, and a C++ face for each call of the table. Every
+// symbol, create/destroy, and a C++ face for each call of the table and of
+// the extensions it uses (plugin_extensions.cpp). Every
 // object the plugin hands out is copied into plain C++ values and released
 // with the table's own free function before a method returns (the sign-in
 // redirect is the exception: it stays plugin-owned until the caller is done,
@@ -93,6 +94,20 @@ class SignInRedirect {
     wisepay_redirect *redirect_;
 };
 
+// One entry of a tenant's audit trail ("wisepay.audit/1").
+struct AuditEntry {
+    std::int64_t id = 0;
+    std::int64_t version = 0;  // the settings version the change made
+    std::string actor;         // who made it
+    std::int64_t at_unix = 0;  // when, Unix seconds
+    std::string summary;       // what changed, in words; never the key
+};
+
+struct AuditPage {
+    std::vector<AuditEntry> entries;  // newest first
+    std::int64_t next_before_id = 0;  // for the next, older page; 0 when none
+};
+
 class PluginHost {
   public:
     // Loads the library at `path`, checks it speaks this console's ABI and
@@ -118,6 +133,12 @@ class PluginHost {
                                          std::string_view typed_key) const;
     Outcome<SignInRedirect> open_invoice(const InvoiceClick &click) const;
 
+    // One page of the tenant's audit trail, newest first, `before_id` 0 for
+    // the newest. Through the "wisepay.audit/1" extension; a plugin without
+    // it gives WISEPAY_E_NOT_IMPLEMENTED, code "extension_missing".
+    Outcome<AuditPage> audit_page(const std::string &tenant_id, std::uint32_t limit,
+                                  std::int64_t before_id) const;
+
   private:
     static void on_log(void *host_data, wisepay_log_level level, const char *message);
     static wisepay_status on_register_page(void *host_data, const wisepay_page *page);
@@ -127,6 +148,7 @@ class PluginHost {
 
     void *library_ = nullptr;
     const wisepay_plugin_api *api_ = nullptr;
+    const wisepay_audit_api *audit_api_ = nullptr;  // nullptr: the plugin lacks it
     wisepay_instance *instance_ = nullptr;
     RegisteredPage page_;
     bool page_registered_ = false;

@@ -20,6 +20,7 @@ Session SessionStore::create(std::string user_id) {
     creation_order_.push_back(session.id);
     while (creation_order_.size() > kMaxSessions) {
         sessions_.erase(creation_order_.front());
+        flashes_.erase(creation_order_.front());
         creation_order_.pop_front();
     }
     return session;
@@ -40,7 +41,29 @@ void SessionStore::remove(std::string_view id) {
     if (it != sessions_.end()) {
         sessions_.erase(it);
     }
+    if (const auto flash = flashes_.find(id); flash != flashes_.end()) {
+        flashes_.erase(flash);
+    }
     // Its entry in creation_order_ stays; erasing a missing id later is a no-op.
+}
+
+void SessionStore::set_flash(std::string_view id, Flash flash) {
+    std::lock_guard lock(mutex_);
+    if (sessions_.find(id) == sessions_.end()) {
+        return;
+    }
+    flashes_.insert_or_assign(std::string(id), std::move(flash));
+}
+
+std::optional<Flash> SessionStore::take_flash(std::string_view id) {
+    std::lock_guard lock(mutex_);
+    const auto it = flashes_.find(id);
+    if (it == flashes_.end()) {
+        return std::nullopt;
+    }
+    Flash flash = std::move(it->second);
+    flashes_.erase(it);
+    return flash;
 }
 
 bool same_token(std::string_view a, std::string_view b) {

@@ -1,7 +1,8 @@
 // Login sessions: the cookie carries only a random session id; the server
-// keeps who it belongs to and the session's CSRF token. In memory only, so a
-// restart signs everyone out (the settings themselves live in the plugin's
-// database and survive).
+// keeps who it belongs to, the session's CSRF token, and a message for the
+// next page it shows (what a save said, carried across its redirect). In
+// memory only, so a restart signs everyone out (the settings themselves live
+// in the plugin's database and survive).
 #pragma once
 
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace admin_console {
 
@@ -18,6 +20,13 @@ struct Session {
     std::string id;
     std::string user_id;
     std::string csrf_token;  // put in every form; checked on every POST
+};
+
+// Shown once, on the next page the session loads ("Settings saved.", and
+// the plugin's warnings). Never holds a secret.
+struct Flash {
+    std::string text;
+    std::vector<std::string> warnings;
 };
 
 class SessionStore {
@@ -28,9 +37,15 @@ class SessionStore {
     std::optional<Session> find(std::string_view id) const;
     void remove(std::string_view id);
 
+    // Keeps one flash per session (a newer one replaces it); take_flash
+    // hands it over once.
+    void set_flash(std::string_view id, Flash flash);
+    std::optional<Flash> take_flash(std::string_view id);
+
   private:
     mutable std::mutex mutex_;
     std::map<std::string, Session, std::less<>> sessions_;
+    std::map<std::string, Flash, std::less<>> flashes_;
     std::deque<std::string> creation_order_;  // oldest first, for eviction
 };
 

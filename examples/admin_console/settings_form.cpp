@@ -87,21 +87,34 @@ std::string display_text(const json::value &value) {
     return {};
 }
 
-// "set, ends in d6a5" from {"set": true, "last4": "d6a5"}; the ui
-// placeholder when nothing is set. The key itself is never in the answer.
-std::string secret_placeholder(const FieldSpec &field, const json::value *state) {
+// The saved key's state from {"set": true, "last4": "d6a5"}: the
+// placeholder ("set, ends in d6a5", or the ui placeholder when nothing is
+// set) and the sentence beside the field. The key itself is never in the
+// answer.
+struct SecretState {
+    bool set = false;
+    std::string placeholder;
+    std::string sentence;
+};
+
+SecretState secret_state(const FieldSpec &field, const json::value *state) {
+    SecretState out{false, field.placeholder, "No key saved."};
     const json::object *object = state != nullptr ? state->if_object() : nullptr;
-    if (object != nullptr) {
-        const json::value *set = object->if_contains("set");
-        if (set != nullptr && set->is_bool() && set->get_bool()) {
-            const json::value *last4 = object->if_contains("last4");
-            if (last4 != nullptr && last4->is_string() && !last4->get_string().empty()) {
-                return "set, ends in " + std::string(last4->get_string());
-            }
-            return "set";
-        }
+    const json::value *set = object != nullptr ? object->if_contains("set") : nullptr;
+    if (set == nullptr || !set->is_bool() || !set->get_bool()) {
+        return out;
     }
-    return field.placeholder;
+    out.set = true;
+    const json::value *last4 = object->if_contains("last4");
+    if (last4 != nullptr && last4->is_string() && !last4->get_string().empty()) {
+        const std::string ending(last4->get_string());
+        out.placeholder = "set, ends in " + ending;
+        out.sentence = "Key ending in " + ending + " saved.";
+    } else {
+        out.placeholder = "set";
+        out.sentence = "A key is saved.";
+    }
+    return out;
 }
 
 }  // namespace
@@ -121,7 +134,12 @@ FormView view_from_settings(const PageDocument &page, std::string_view settings_
     for (const auto &field : page.fields) {
         const json::value *current = settings.if_contains(field.name);
         if (field.secret()) {
-            view.placeholders[field.name] = secret_placeholder(field, current);
+            const SecretState state = secret_state(field, current);
+            view.placeholders[field.name] = state.placeholder;
+            view.secret_states[field.name] = state.sentence;
+            if (state.set) {
+                view.saved_secrets.insert(field.name);
+            }
         } else if (field.checkbox()) {
             if (current != nullptr && current->is_bool() && current->get_bool()) {
                 view.checked.insert(field.name);
@@ -130,22 +148,18 @@ FormView view_from_settings(const PageDocument &page, std::string_view settings_
             view.values[field.name] = display_text(*current);
         }
     }
-    const json::value *updated_at = settings.if_contains("updated_at");
-    const json::value *updated_by = settings.if_contains("updated_by");
-    if (updated_at != nullptr && updated_at->is_string()) {
-        view.last_saved = "Last saved " + std::string(updated_at->get_string());
-        if (updated_by != nullptr && updated_by->is_string()) {
-            view.last_saved += " by " + std::string(updated_by->get_string());
-        }
-        view.last_saved += ".";
-    }
     return view;
 }
 
 void show_submission(const PageDocument &page, const FormData &form, FormView &view) {
     for (const auto &field : page.fields) {
         if (field.secret()) {
-            continue;  // the placeholder keeps describing the saved state
+            // The field comes back empty, and the placeholder keeps
+            // describing the saved state.
+            if (const auto typed = form.get(field.name); typed && !typed->empty()) {
+                view.cleared_secrets.insert(field.name);
+            }
+            continue;
         }
         if (field.checkbox()) {
             if (form.has(field.name)) {

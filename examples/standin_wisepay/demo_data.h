@@ -20,6 +20,7 @@ struct Merchant {
     std::string name;
     std::string api_key;
     bool integration_enabled = true;
+    bool key_revoked = false;  // Wise-Pay no longer accepts api_key (a test control)
 };
 
 struct Payer {

@@ -25,11 +25,14 @@ using wisepay_standin::Portal;
 
 constexpr const char *kUsage =
     "usage: wisepay_standin [--host 127.0.0.1] [--port N] [--port-file PATH]\n"
-    "                       [--read-timeout SECONDS] [--token-ttl SECONDS]\n"
-    "  --token-ttl     lifetime of sign-in links in seconds (default 120)\n";
+    "                       [--read-timeout SECONDS] [--token-ttl SECONDS] [--test-controls on]\n"
+    "  --token-ttl     lifetime of sign-in links in seconds (default 120)\n"
+    "  --test-controls on: serve /_standin/ (counters, revoke a key, switch the\n"
+    "                  integration off, slow the API down) for browser tests\n";
 
 struct Options {
     long token_ttl = 120;
+    wisepay_standin::RouteOptions routes;
     examples_common::ServerFlags server;
 };
 
@@ -44,6 +47,11 @@ std::optional<std::string> parse_options(int argc, char **argv, Options &options
             if (!examples_common::parse_number<long>(flag.value, options.token_ttl, 1, 86400)) {
                 return "--token-ttl must be a number of seconds from 1 to 86400";
             }
+        } else if (flag.name == "--test-controls") {
+            if (flag.value != "on" && flag.value != "off") {
+                return "--test-controls must be on or off";
+            }
+            options.routes.test_controls = flag.value == "on";
         } else if (const auto problem = examples_common::take_server_flag(flag, options.server)) {
             return problem;
         }
@@ -93,12 +101,15 @@ int main(int argc, char **argv) {
         portal.emplace(data, origin, std::chrono::seconds(options.token_ttl));
 
         server.start(
-            [&portal](examples_common::Request &req) {
-                return wisepay_standin::handle_request(*portal, req);
+            [&portal, &options](examples_common::Request &req) {
+                return wisepay_standin::handle_request(*portal, req, options.routes);
             },
             wisepay_standin::transport_error);
         std::fputs(description.c_str(), stdout);
         std::printf("sign-in links live %ld s\n", options.token_ttl);
+        if (options.routes.test_controls) {
+            std::printf("test controls on under /_standin/\n");
+        }
         std::printf("stand-in Wise-Pay listening on %s\n", origin.c_str());
         std::fflush(stdout);
         // Last, so whoever waits for the file also finds the line above.

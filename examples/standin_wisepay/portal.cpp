@@ -78,13 +78,17 @@ std::string normalize_email(std::string_view email) {
 }
 
 Portal::Portal(DemoData data, std::string origin, std::chrono::seconds token_ttl)
-    : data_(std::move(data)), origin_(std::move(origin)), token_ttl_(token_ttl) {}
+    : data_(std::move(data)),
+      origin_(std::move(origin)),
+      token_ttl_(token_ttl),
+      merchants_(data_.merchants) {}
 
-const Merchant *Portal::merchant_by_key(std::string_view api_key) const {
-    const Merchant *found = nullptr;
-    for (const auto &merchant : data_.merchants) {
-        if (same_secret(merchant.api_key, api_key)) {
-            found = &merchant;
+std::optional<Merchant> Portal::merchant_by_key(std::string_view api_key) const {
+    std::optional<Merchant> found;
+    std::lock_guard lock(mutex_);
+    for (const auto &merchant : merchants_) {
+        if (same_secret(merchant.api_key, api_key) && !merchant.key_revoked) {
+            found = merchant;
         }
     }
     return found;
@@ -144,6 +148,7 @@ SsoResult Portal::create_sso_session(const Merchant &merchant, const SsoRequest 
                  unix_now() + token_ttl_.count(),
                  false};
     tokens_.emplace(token, std::move(record));
+    ++counters_.sso_sessions_created;
     if (request.idempotency_key) {
         idempotency_.emplace(idempotency_slot,
                              IdempotencyRecord{std::move(fingerprint), token, now + token_ttl_});
@@ -162,6 +167,7 @@ std::optional<std::string> Portal::consume_token(std::string_view token) {
     // Kept, marked used, until it expires: an idempotent retry of the same
     // request must still answer with this (now dead) link, not mint a new one.
     it->second.used = true;
+    ++counters_.sign_ins;
     std::string session_id = examples_common::random_hex(16);
     sessions_.emplace(session_id, Session{{it->second.payer, it->second.invoice_id,
                                            it->second.invoice_number, it->second.return_url},
@@ -177,6 +183,48 @@ std::optional<DashboardView> Portal::dashboard(std::string_view session_id) cons
         return std::nullopt;
     }
     return it->second.view;
+}
+
+Counters Portal::counters() const {
+    std::lock_guard lock(mutex_);
+    return counters_;
+}
+
+Merchant *Portal::find_merchant(std::string_view merchant_id) {
+    for (auto &merchant : merchants_) {
+        if (merchant.id == merchant_id) {
+            return &merchant;
+        }
+    }
+    return nullptr;
+}
+
+bool Portal::set_key_revoked(std::string_view merchant_id, bool revoked) {
+    std::lock_guard lock(mutex_);
+    Merchant *merchant = find_merchant(merchant_id);
+    if (merchant != nullptr) {
+        merchant->key_revoked = revoked;
+    }
+    return merchant != nullptr;
+}
+
+bool Portal::set_integration_enabled(std::string_view merchant_id, bool enabled) {
+    std::lock_guard lock(mutex_);
+    Merchant *merchant = find_merchant(merchant_id);
+    if (merchant != nullptr) {
+        merchant->integration_enabled = enabled;
+    }
+    return merchant != nullptr;
+}
+
+void Portal::set_api_delay(std::chrono::milliseconds delay) {
+    std::lock_guard lock(mutex_);
+    api_delay_ = delay;
+}
+
+std::chrono::milliseconds Portal::api_delay() const {
+    std::lock_guard lock(mutex_);
+    return api_delay_;
 }
 
 void Portal::forget_expired(Clock::time_point now) {

@@ -1,6 +1,7 @@
-// The portal's state: the demo merchants and payers (fixed), plus the
-// single-use sign-in tokens, the idempotency records and the browser
-// sessions (changing, behind one mutex, since every connection has a thread).
+// The portal's state: the demo payers (fixed); the merchants, whose keys and
+// integration switch the test controls may change; the single-use sign-in
+// tokens, the idempotency records, the browser sessions and the counts of
+// them (changing, behind one mutex, since every connection has a thread).
 #pragma once
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "demo_data.h"
 
@@ -40,6 +42,13 @@ struct DashboardView {
     std::string return_url;      // http(s) only, else empty
 };
 
+// How many sign-in sessions the portal created and how many were used; a
+// test reads them to see how many a click (or a double click) cost.
+struct Counters {
+    std::uint64_t sso_sessions_created = 0;  // new sign-in links (idempotent replays not counted)
+    std::uint64_t sign_ins = 0;              // links used to sign a browser in
+};
+
 class Portal {
   public:
     using Clock = std::chrono::steady_clock;
@@ -50,8 +59,8 @@ class Portal {
     const std::string &origin() const { return origin_; }
     const DemoData &data() const { return data_; }
 
-    // nullptr when no merchant has this key.
-    const Merchant *merchant_by_key(std::string_view api_key) const;
+    // Nothing when no merchant has this key, or its key was revoked.
+    std::optional<Merchant> merchant_by_key(std::string_view api_key) const;
 
     SsoResult create_sso_session(const Merchant &merchant, const SsoRequest &request);
 
@@ -60,6 +69,16 @@ class Portal {
     std::optional<std::string> consume_token(std::string_view token);
 
     std::optional<DashboardView> dashboard(std::string_view session_id) const;
+
+    Counters counters() const;
+
+    // What the test controls change. Each returns false when no merchant
+    // has that id.
+    bool set_key_revoked(std::string_view merchant_id, bool revoked);
+    bool set_integration_enabled(std::string_view merchant_id, bool enabled);
+    // How long every API answer waits before it is written: a slow Wise-Pay.
+    void set_api_delay(std::chrono::milliseconds delay);
+    std::chrono::milliseconds api_delay() const;
 
   private:
     struct Token {
@@ -87,7 +106,12 @@ class Portal {
     const std::string origin_;
     const std::chrono::seconds token_ttl_;
 
+    Merchant *find_merchant(std::string_view merchant_id);  // callers hold mutex_
+
     mutable std::mutex mutex_;
+    std::vector<Merchant> merchants_;  // data_.merchants, as the test controls left them
+    Counters counters_;
+    std::chrono::milliseconds api_delay_{0};
     std::map<std::string, Token, std::less<>> tokens_;
     // Keyed by merchant id + '\n' + Idempotency-Key: keys are per merchant.
     std::map<std::string, IdempotencyRecord> idempotency_;

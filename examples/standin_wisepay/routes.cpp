@@ -2,10 +2,14 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <string>
 #include <string_view>
+#include <thread>
 
+#include "answers.h"
 #include "pages.h"
+#include "test_controls.h"
 
 namespace wisepay_standin {
 namespace http = boost::beast::http;
@@ -47,41 +51,6 @@ bool iequals(std::string_view a, std::string_view b) {
     return true;
 }
 
-// Headers every answer carries: nothing here may be cached (tokens, sessions,
-// personal data) and no page may leak its URL (with a token) as a Referer.
-Response make_response(http::status status, std::string_view content_type, std::string body) {
-    Response res{status, 11};
-    res.set(http::field::server, "wisepay-standin");
-    res.set(http::field::content_type, content_type);
-    res.set(http::field::cache_control, "no-store");
-    res.set("Referrer-Policy", "no-referrer");
-    res.set("X-Content-Type-Options", "nosniff");
-    if (content_type.starts_with("text/html")) {
-        res.set("Content-Security-Policy",
-                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
-                "base-uri 'none'; form-action 'none'");
-    }
-    res.body() = std::move(body);
-    return res;
-}
-
-Response html(http::status status, std::string page) {
-    return make_response(status, "text/html; charset=utf-8", std::move(page));
-}
-
-Response json_answer(http::status status, const json::object &body) {
-    return make_response(status, "application/json", json::serialize(body));
-}
-
-Response api_error(http::status status, std::string_view code, std::string_view message,
-                   json::object extra = {}) {
-    json::object error{{"code", code}, {"message", message}};
-    for (auto &entry : extra) {
-        error.emplace(entry.key(), std::move(entry.value()));
-    }
-    return json_answer(status, json::object{{"error", std::move(error)}});
-}
-
 Response method_not_allowed(std::string_view allow, bool api) {
     Response res = api ? api_error(http::status::method_not_allowed, "method_not_allowed",
                                    "Method not allowed.")
@@ -110,10 +79,10 @@ std::optional<std::string_view> bearer_key(const Request &req) {
 }
 
 // The merchant behind the request's key, or the 401 to send instead.
-const Merchant *authenticate(Portal &portal, const Request &req, Response &refusal) {
+std::optional<Merchant> authenticate(Portal &portal, const Request &req, Response &refusal) {
     const auto key = bearer_key(req);
-    const Merchant *merchant = key ? portal.merchant_by_key(*key) : nullptr;
-    if (merchant == nullptr) {
+    std::optional<Merchant> merchant = key ? portal.merchant_by_key(*key) : std::nullopt;
+    if (!merchant) {
         refusal = api_error(http::status::unauthorized, "unauthorized",
                             "The API key is missing or not recognised.");
         refusal.set(http::field::www_authenticate, "Bearer realm=\"wise-pay\"");
@@ -206,8 +175,8 @@ std::optional<std::string> idempotency_key(const Request &req, bool &valid) {
 
 Response create_sso_session(Portal &portal, const Request &req) {
     Response refusal;
-    const Merchant *merchant = authenticate(portal, req, refusal);
-    if (merchant == nullptr) {
+    const std::optional<Merchant> merchant = authenticate(portal, req, refusal);
+    if (!merchant) {
         return refusal;
     }
     if (!merchant->integration_enabled) {
@@ -248,8 +217,8 @@ Response create_sso_session(Portal &portal, const Request &req) {
 
 Response merchant_info(Portal &portal, const Request &req) {
     Response refusal;
-    const Merchant *merchant = authenticate(portal, req, refusal);
-    if (merchant == nullptr) {
+    const std::optional<Merchant> merchant = authenticate(portal, req, refusal);
+    if (!merchant) {
         return refusal;
     }
     return json_answer(http::status::ok,
@@ -325,7 +294,7 @@ Response dashboard(Portal &portal, const Request &req) {
     return html(http::status::ok, dashboard_page(*view, merchant_name));
 }
 
-Response route(Portal &portal, const Request &req) {
+Response route(Portal &portal, const Request &req, const RouteOptions &options) {
     const std::string_view target = req.target();
     const auto question = target.find('?');
     const std::string_view path = target.substr(0, question);
@@ -333,7 +302,15 @@ Response route(Portal &portal, const Request &req) {
         question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
     const bool get = req.method() == http::verb::get;
 
+    if (options.test_controls && path.starts_with(kTestControlPrefix)) {
+        return test_control(portal, req, path);
+    }
     if (path.starts_with("/api/")) {
+        // A slow Wise-Pay, when a test control asked for one. This
+        // connection's own thread waits; others are served meanwhile.
+        if (const auto delay = portal.api_delay(); delay.count() > 0) {
+            std::this_thread::sleep_for(delay);
+        }
         if (path.substr(0, kApiPrefix.size()) == kApiPrefix) {
             const std::string_view rest = path.substr(kApiPrefix.size());
             if (rest == "/sso-sessions") {
@@ -371,8 +348,8 @@ Response route(Portal &portal, const Request &req) {
 
 }  // namespace
 
-Response handle_request(Portal &portal, const Request &request) {
-    return route(portal, request);
+Response handle_request(Portal &portal, const Request &request, const RouteOptions &options) {
+    return route(portal, request, options);
 }
 
 Response transport_error(http::status status) {

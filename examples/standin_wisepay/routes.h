@@ -11,7 +11,12 @@ namespace wisepay_standin {
 using examples_common::Request;
 using examples_common::Response;
 
-Response handle_request(Portal &portal, const Request &request);
+struct RouteOptions {
+    // Serve the test controls under /_standin/ (test_controls.h).
+    bool test_controls = false;
+};
+
+Response handle_request(Portal &portal, const Request &request, const RouteOptions &options);
 
 // For requests that never reached handle_request (too big, malformed) or
 // whose handling failed: a JSON error, as from the API.

@@ -198,6 +198,69 @@ def test_expiry(binary, workdir):
         portal.stop()
 
 
+def test_controls(binary, workdir):
+    """--test-controls on: the counters, and changing Wise-Pay under a portal."""
+    portal = Portal(binary, workdir, "controls", "--test-controls", "on")
+    json_headers = {"Content-Type": "application/json"}
+
+    def stats():
+        status, _, text = portal.request("GET", "/_standin/stats")
+        return json.loads(text) if status == 200 else {"status": status}
+
+    def control(path, body):
+        status, _, text = portal.request("POST", "/_standin/" + path, json_headers,
+                                         json.dumps(body))
+        return status
+
+    try:
+        check("the counters start at zero",
+              stats() == {"sso_sessions_created": 0, "sign_ins": 0, "api_delay_ms": 0},
+              str(stats()))
+        first = portal.sso("pat.payer@example.com", idempotency_key="count-1")[2]
+        portal.sso("pat.payer@example.com", idempotency_key="count-1")
+        check("a sign-in session is counted once, its idempotent retry not at all",
+              stats()["sso_sessions_created"] == 1, str(stats()))
+        portal.request("GET", path_of(first["redirect_url"]))
+        check("using the link counts a sign-in", stats()["sign_ins"] == 1, str(stats()))
+
+        check("revoking the demo key answers 200", control("merchants/m_demo/key",
+                                                           {"revoked": True}) == 200)
+        status, _, _ = portal.request("GET", API + "/merchant",
+                                      {"Authorization": f"Bearer {DEMO_KEY}"})
+        check("a revoked key is 401", status == 401, f"got {status}")
+        check("restoring it answers 200", control("merchants/m_demo/key",
+                                                  {"revoked": False}) == 200)
+        status, _, _ = portal.sso("pat.payer@example.com")
+        check("a restored key works again", status == 200, f"got {status}")
+
+        control("merchants/m_demo/integration", {"enabled": False})
+        status, _, body = portal.sso("pat.payer@example.com")
+        check("switching the integration off gives 403 integration_disabled",
+              status == 403 and (body or {}).get("error", {}).get("code")
+              == "integration_disabled", f"{status} {body}")
+        control("merchants/m_demo/integration", {"enabled": True})
+        check("and on again, 200", portal.sso("pat.payer@example.com")[0] == 200)
+
+        check("a slow Wise-Pay: the delay is set", control("api-delay", {"ms": 600}) == 200)
+        started = time.monotonic()
+        status, _, _ = portal.sso("pat.payer@example.com")
+        elapsed = time.monotonic() - started
+        check("API answers wait for the delay", status == 200 and elapsed >= 0.6,
+              f"{status} after {elapsed:.2f} s")
+        control("api-delay", {"ms": 0})
+
+        check("an unknown merchant is 404",
+              control("merchants/m_nobody/key", {"revoked": True}) == 404)
+        check("a malformed body is 400", control("merchants/m_demo/key", {"revoked": 1}) == 400)
+        status, _, _ = portal.request("POST", "/_standin/merchants/m_demo/key",
+                                      {"Content-Type": "text/plain"}, '{"revoked": true}')
+        check("a control without a JSON content type is refused (415)", status == 415,
+              f"got {status}")
+        check("so the key still works", portal.sso("pat.payer@example.com")[0] == 200)
+    finally:
+        portal.stop()
+
+
 def test_stop(portal):
     # An idle keep-alive connection, as a browser leaves behind, must not
     # hold up the shutdown.
@@ -242,12 +305,15 @@ def main():
             redirect_url = test_api(portal)
             if redirect_url:
                 test_browser(portal, redirect_url)
+            status, _, _ = portal.request("GET", "/_standin/stats")
+            check("without --test-controls there are none", status == 404, f"got {status}")
             test_stop(portal)
             if failures():
                 print("portal stderr:\n" + portal.logs())
         finally:
             portal.stop()
         test_expiry(binary, workdir)
+        test_controls(binary, workdir)
         test_flags(binary)
     return summary()
 

@@ -1,0 +1,32 @@
+# Writes the C++ source that holds the console's static files (static/*.css,
+# static/*.js) as raw string literals, with find_asset() (static_assets.h).
+# Run by the build whenever one of the files changes:
+#   cmake -DSOURCE_DIR=<static dir> -DFILES=a.css,b.js -DOUTPUT=<file.cpp> -P embed_assets.cmake
+string(REPLACE "," ";" files "${FILES}")
+set(out "// Generated from examples/admin_console/static/ by embed_assets.cmake: do not edit.\n")
+string(APPEND out "#include \"static_assets.h\"\n\nnamespace admin_console {\nnamespace {\n\n")
+string(APPEND out "constexpr StaticAsset kAssets[] = {\n")
+foreach(name IN LISTS files)
+  file(READ "${SOURCE_DIR}/${name}" content)
+  string(FIND "${content}" ")asset\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${name} contains )asset\" and cannot be embedded as a raw string")
+  endif()
+  if(name MATCHES "\\.css$")
+    set(type "text/css; charset=utf-8")
+  elseif(name MATCHES "\\.js$")
+    set(type "text/javascript; charset=utf-8")
+  else()
+    message(FATAL_ERROR "${name}: only .css and .js files are served")
+  endif()
+  string(APPEND out "    {\"/static/${name}\", \"${type}\", R\"asset(${content})asset\"},\n")
+endforeach()
+string(APPEND out "};\n\n}  // namespace\n\n")
+string(APPEND out "const StaticAsset *find_asset(std::string_view path) {\n")
+string(APPEND out "    for (const auto &asset : kAssets) {\n")
+string(APPEND out "        if (asset.path == path) {\n            return &asset;\n        }\n    }\n")
+string(APPEND out "    return nullptr;\n}\n\n}  // namespace admin_console\n")
+# Only a changed text touches the file, so an unchanged one rebuilds nothing.
+file(WRITE "${OUTPUT}.new" "${out}")
+file(COPY_FILE "${OUTPUT}.new" "${OUTPUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUTPUT}.new")
