@@ -1,3 +1,7 @@
+// Console's front door: the Host check, routing by path and method, the
+// visitor from the session cookie, the Origin and CSRF checks, sign-in, and
+// plugin statuses as HTTP statuses. A POST body is wiped once answered. The
+// pages' own handlers are in the files console.h names beside them.
 #include "console.h"
 
 #include <utility>

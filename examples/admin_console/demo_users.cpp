@@ -1,3 +1,6 @@
+// The demo people: Ada, the admin, with no invoices; Pat, a payer at the
+// stand-in Wise-Pay, with the three invoices it has for her; Nora, who is no
+// payer there, with three invoices of her own.
 #include "demo_users.h"
 
 #include <cstdio>

@@ -1,3 +1,7 @@
+// Decoding as browsers encode: '+' is a space, a '%' without two hex digits
+// after it stays as it is, a name without '=' has an empty value, and at
+// most 256 fields are read (the rest of a flood is ignored). Cookie pairs
+// are split at ';' and trimmed of spaces and tabs.
 #include "form_data.h"
 
 #include <algorithm>

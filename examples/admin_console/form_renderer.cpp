@@ -1,3 +1,7 @@
+// The Wise-Pay section's HTML, every value escaped. A field's elements take
+// ids from its name (field-, input-, help-, error-, state-, remove-<name>):
+// the error summary links to them, aria-describedby names them, and
+// static/test_connection.js finds them.
 #include "form_renderer.h"
 
 #include "html_escape.h"

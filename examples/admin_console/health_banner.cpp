@@ -1,3 +1,5 @@
+// The banner's HTML. When the plugin names a problem without a message for
+// the admin, a sentence of the console's own for that state stands in.
 #include "health_banner.h"
 
 #include "html_escape.h"

@@ -1,3 +1,5 @@
+// The HTML of the last-saved line and of the History section, with links to
+// older entries (?history_before=<id>#history) and back to the newest.
 #include "history_section.h"
 
 #include "html_escape.h"

@@ -1,3 +1,6 @@
+// OpenGuard's map of claims, keyed by user id and invoice id. Each
+// try_claim first forgets the entries whose quiet time has ended, so the
+// map holds only clicks of the last few seconds.
 #include "open_guard.h"
 
 #include <utility>

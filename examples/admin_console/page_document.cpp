@@ -1,3 +1,7 @@
+// Reads the page document leniently: a hint missing or of the wrong type
+// falls back (label to the schema title, then the name; widget to checkbox
+// for a plain boolean, else text), and an action without an id is skipped.
+// Only a text that is not a JSON object is refused.
 #include "page_document.h"
 
 #include <boost/json.hpp>

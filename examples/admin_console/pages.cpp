@@ -1,3 +1,6 @@
+// The console's own HTML, every interpolated value escaped. The Opening page
+// carries its script's sentences in data- attributes, so all its words are
+// written here, and a <noscript> form that posts the script's request.
 #include "pages.h"
 
 #include "html_escape.h"

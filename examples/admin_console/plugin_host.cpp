@@ -1,3 +1,7 @@
+// Loading (dlopen with RTLD_LOCAL, the entry, a table reaching free_redirect,
+// the audit extension if offered), create() with the console's callbacks,
+// and the calls. A JSON answer or error is copied, then freed by a unique_ptr
+// with the table's free function; no exception leaves a callback.
 #include "plugin_host.h"
 
 #include <dlfcn.h>

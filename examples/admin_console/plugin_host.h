@@ -1,10 +1,11 @@
 // The one place the console touches the plugin's C ABI: dlopen, the entry
-// symbol, create/destroy, and a C++ face for each call of the table and of
-// the extensions it uses (plugin_extensions.cpp). Every
+// symbol, create/destroy, and a C++ face for each call the console makes,
+// through the table and through an extension (plugin_extensions.cpp). Every
 // object the plugin hands out is copied into plain C++ values and released
-// with the table's own free function before a method returns (the sign-in
-// redirect is the exception: it stays plugin-owned until the caller is done,
-// because its URL is a credential that should be copied as little as possible).
+// with the table's (or the extension's) own free function before a method
+// returns. The sign-in redirect is the exception: it stays plugin-owned until
+// the caller is done, because its URL is a credential that should be copied
+// as little as possible.
 #pragma once
 
 #include <cstdint>

@@ -1,3 +1,5 @@
+// A PluginError as the page shows it: its message and correlation id, and
+// its field errors, several on one field joined with a space.
 #include "plugin_messages.h"
 
 namespace admin_console {

@@ -1,3 +1,7 @@
+// The headers, in one place: pages, redirects and JSON are no-store,
+// nosniff, never framed and send a same-origin Referrer-Policy; pages add
+// the Content-Security-Policy. Static files are no-cache: asked for again
+// before each use.
 #include "responses.h"
 
 namespace admin_console {

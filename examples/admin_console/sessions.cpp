@@ -1,3 +1,7 @@
+// The session store, behind one mutex. Session ids and CSRF tokens are 128
+// random bits each; at most 1000 sessions are kept, the oldest (and its
+// flash) forgotten first, so a client signing in in a loop cannot grow
+// memory without bound.
 #include "sessions.h"
 
 #include "random_id.h"

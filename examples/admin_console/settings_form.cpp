@@ -1,3 +1,7 @@
+// A field's text becomes JSON by its schema type (integer, number, boolean,
+// then string); a checkbox is true when sent; an empty field is left out
+// (omit_when_empty) or sent as null or "", as its type allows. The JSON is
+// written by hand, not by Boost.JSON, into strings this code wipes.
 #include "settings_form.h"
 
 #include <boost/json.hpp>

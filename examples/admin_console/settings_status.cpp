@@ -1,3 +1,6 @@
+// Reads get_settings' answer leniently: a member missing or of another type
+// keeps its default, times are ISO 8601 UTC text read into Unix seconds
+// (time_text.h), and a missing "health" means healthy.
 #include "settings_status.h"
 
 #include <boost/json.hpp>

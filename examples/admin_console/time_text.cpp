@@ -1,3 +1,6 @@
+// The conversions: ISO text is read by hand and turned into Unix seconds
+// with timegm(); Unix seconds are split with gmtime_r(), and a time it
+// cannot split reads "an unknown time".
 #include "time_text.h"
 
 #include <charconv>

@@ -1,3 +1,6 @@
+// html_escape(): one pass that replaces & < > " and ' with entities and
+// copies every other byte as it is (UTF-8 included), so the text is never
+// read as markup in element content or in a quoted attribute.
 #include "html_escape.h"
 
 namespace examples_common {

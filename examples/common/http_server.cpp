@@ -1,3 +1,7 @@
+// The server's accept loop and connection threads: at most max_connections
+// (one more is closed at once), each request read through DeadlineSocket,
+// one too large or malformed answered without the handler, and a stderr
+// line per request that names its path only (never the query or answer).
 #include "http_server.h"
 
 #include <sys/socket.h>

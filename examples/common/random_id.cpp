@@ -1,3 +1,5 @@
+// random_hex(): reads the bytes with getrandom(2), again after a short read
+// or EINTR, and writes them as lower-case hex digits.
 #include "random_id.h"
 
 #include <sys/random.h>

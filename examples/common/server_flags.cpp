@@ -1,3 +1,6 @@
+// Reading the servers' flags ("--name value" and "--name=value"), the usage
+// text of the shared ones, the check that --host is a loopback address, and
+// the port file, written as PATH.tmp and renamed over PATH.
 #include "server_flags.h"
 
 #include <boost/asio/ip/address.hpp>

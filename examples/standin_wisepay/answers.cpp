@@ -1,3 +1,7 @@
+// The headers on every answer (no-store, no-referrer, nosniff, the server's
+// name) and, on HTML pages only, a CSP that allows inline styles and nothing
+// else: no script, no form submission, no framing. api_error() merges `extra`
+// into the contract's {"error": {"code", "message"}} object.
 #include "answers.h"
 
 #include <boost/json/serialize.hpp>

@@ -1,3 +1,7 @@
+// The demo data: merchant m_demo (the demo key) with Pat Payer and her three
+// open invoices, the ones the admin console's Pat has; a second merchant
+// whose integration is switched off; and no payer for
+// nora.nonpayer@example.com. describe() is what main prints at start.
 #include "demo_data.h"
 
 #include <sstream>

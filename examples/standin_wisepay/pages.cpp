@@ -1,3 +1,7 @@
+// The stand-in's HTML, each page in one layout with an inline stylesheet.
+// The dashboard highlights the invoice of the sign-in link and labels it with
+// the stand-in's own number when the payer has it, so a portal sending a
+// wrong number cannot relabel a real invoice.
 #include "pages.h"
 
 #include <cstdio>

@@ -1,3 +1,7 @@
+// The portal's rules: keys compared in constant time; a sign-in token is 128
+// random bits, single-use, living --token-ttl; an Idempotency-Key (per
+// merchant) replays its link for the same request and refuses another; a
+// used link signs a browser in for 30 minutes; only http(s) return URLs kept.
 #include "portal.h"
 
 #include <utility>

@@ -1,3 +1,7 @@
+// Routing, and the checks of POST sso-sessions in this order: Bearer key
+// (401), integration switched on (403), JSON body (415), Idempotency-Key and
+// body shape (400), payer (404 with registration_url), key reuse (422).
+// A delay set by a test control is slept on /api/ requests only.
 #include "routes.h"
 
 #include <boost/json.hpp>

@@ -1,3 +1,6 @@
+// Each control's body is checked exactly ({"revoked": bool}, {"enabled":
+// bool}, {"ms": 0-60000}, else 400); an unknown merchant id is a 404. Setting
+// the delay answers with the stats, as GET /_standin/stats does.
 #include "test_controls.h"
 
 #include <boost/json.hpp>

@@ -1,5 +1,5 @@
 // The stand-in's test controls under /_standin/, served only when it runs
-// with --test-controls. A browser test uses them to change "Wise-Pay" under
+// with --test-controls on. A browser test uses them to change "Wise-Pay" under
 // a portal, the way a merchant or Wise-Pay itself could, and to count what
 // a click cost:
 //

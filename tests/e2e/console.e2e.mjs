@@ -15,8 +15,9 @@
 // pages on the way, and no page may break the Content-Security-Policy.
 //
 // Usage: node console.e2e.mjs CONSOLE_BIN STANDIN_BIN OUTPUT_DIR
-// Screenshots of every step, and the accessibility report (axe-report.json,
-// axe-summary.txt), go to OUTPUT_DIR.
+// Screenshots along the way (numbered in the order taken), the two programs'
+// logs and the accessibility report (axe-report.json, axe-summary.txt) go to
+// OUTPUT_DIR.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -28,8 +28,6 @@ NOT_YET_SWEPT = (
     "plugin/http/",
     "plugin/wisepay/",
     "bench/",
-    "examples/",
-    "tests/e2e/",
 )
 
 # Never source of ours: installed packages and fuzz inputs.

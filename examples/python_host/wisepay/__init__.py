@@ -10,7 +10,8 @@
         redirect = instance.open_invoice("acme", "pat@customer.example", "inv_1042")
 
 abi/wisepay_plugin.h is declared once, in _abi.py; plugin.py loads the
-module and wraps each call; errors.py holds the exceptions.
+module and wraps each call; extensions.py holds what the extensions return;
+errors.py holds the exceptions.
 """
 
 from ._abi import ABI_VERSION, Health, LogLevel, Status

@@ -1,7 +1,8 @@
 """The exceptions of the Python host: one class per plugin status code, each
 carrying what the plugin's error object said (stable code, message fit to
 show, field errors, correlation id, help URL), plus the host's own errors
-for a module that cannot be loaded and an instance used after close().
+for a module that cannot be loaded, an extension the loaded plugin lacks,
+and an instance used after close().
 """
 
 from __future__ import annotations
