@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 
 #include "tests/integration/c_status.h"
 #include "tests/support/plugin_config.h"
@@ -34,11 +35,40 @@ wisepay_plugin_entry_fn plugin_entry() {
     return load_plugin(WISEPAY_PLUGIN_PATH).entry;
 }
 
+namespace {
+
+// Static initialisation runs on the test's main thread.
+const std::thread::id kTestThread = std::this_thread::get_id();
+std::mutex failures_mutex;
+std::vector<std::string> failures_on_other_threads;
+
+}  // namespace
+
+void check_contract(bool ok, const char *what) {
+    if (std::this_thread::get_id() != kTestThread) {
+        if (!ok) {
+            std::lock_guard lock(failures_mutex);
+            failures_on_other_threads.emplace_back(what);
+        }
+        return;
+    }
+    std::vector<std::string> earlier;
+    {
+        std::lock_guard lock(failures_mutex);
+        earlier.swap(failures_on_other_threads);
+    }
+    for (const std::string &failure : earlier) {
+        FAIL_CHECK("on a host thread: " << failure);
+    }
+    INFO(what);
+    CHECK(ok);
+}
+
 CallResult take_error(wisepay_status status, wisepay_error *error) {
     CallResult result;
     result.status = status;
     if (error != nullptr) {
-        CHECK(error->status == status);
+        check_contract(error->status == status, "the error object's status is the call's");
         result.code = error->code;
         result.message = error->message;
         result.correlation_id = error->correlation_id;
@@ -144,6 +174,7 @@ PluginInstance::PluginInstance(TestHost &host, const std::string &config) {
 
 PluginInstance::~PluginInstance() {
     plugin_api().destroy(instance_);
+    check_contract(true, "the instance was destroyed");  // reports host threads' failures
 }
 
 CallResult PluginInstance::get_settings(const char *tenant) {
@@ -174,7 +205,7 @@ CallResult PluginInstance::page_schema() {
     wisepay_error *error = nullptr;
     const wisepay_status status = plugin_api().get_page_schema(instance_, &json, &len, &error);
     CallResult result = finish(status, error, json);
-    CHECK(result.json.size() == len);
+    check_contract(result.json.size() == len, "the length given is the string's");
     return result;
 }
 
@@ -201,15 +232,16 @@ CallResult PluginInstance::open_invoice(const char *tenant, const char *email,
     const wisepay_status status = plugin_api().open_invoice(instance_, &request, &redirect, &error);
     CallResult result = take_error(status, error);
     if (redirect != nullptr) {
-        CHECK(status == WISEPAY_OK);
-        CHECK(redirect->struct_size == sizeof(wisepay_redirect));
+        check_contract(status == WISEPAY_OK, "a redirect comes only with WISEPAY_OK");
+        check_contract(redirect->struct_size == sizeof(wisepay_redirect),
+                       "the redirect's struct_size is the header's");
         result.json = "{\"url\":\"" + std::string(redirect->url) +
                       "\",\"expires_at\":" + std::to_string(redirect->expires_at_unix) +
                       ",\"open_in_new_tab\":" + std::to_string(redirect->open_in_new_tab) +
                       ",\"correlation_id\":\"" + redirect->correlation_id + "\"}";
         plugin_api().free_redirect(redirect);
     } else {
-        CHECK(status != WISEPAY_OK);
+        check_contract(status != WISEPAY_OK, "WISEPAY_OK comes with a redirect");
     }
     return result;
 }

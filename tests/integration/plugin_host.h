@@ -34,6 +34,13 @@ struct CallResult {
 // Copies an error object out and frees it.
 CallResult take_error(wisepay_status status, wisepay_error *error);
 
+// A check of the ABI's contract made inside the helpers below, which host
+// threads call. Catch2's assertions may be made from the test's own thread
+// only: there it is a CHECK; on another thread a failure is kept, and the
+// next check on the test's thread (at the latest when a PluginInstance is
+// destroyed) reports it.
+void check_contract(bool ok, const char *what);
+
 class TestHost {
   public:
     TestHost();
