@@ -17,7 +17,9 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/vector_body.hpp>
 #include <boost/system/system_error.hpp>
+#include <cerrno>
 #include <cstdint>
+#include <ctime>
 #include <limits>
 #include <utility>
 
@@ -161,6 +163,43 @@ tcp::resolver::results_type DnsResolver::resolve(const std::string &host, std::u
 }
 
 // ---------------------------------------------------------------------------
+// Waiting for the socket
+
+static_assert(POLLIN == 0x001 && POLLOUT == 0x004, "DeadlineSocket's event values");
+
+bool DeadlineSocket::wait(short events, error_code &ec) {
+    pollfd fd{};
+    fd.fd = socket_.native_handle();
+    fd.events = events;
+    if (fd.fd < 0) {
+        ec = net::error::bad_descriptor;
+        return false;
+    }
+    for (;;) {
+        const auto left = deadline_ - Clock::now();
+        if (left <= Clock::duration::zero()) {
+            ec = beast::error::timeout;
+            return false;
+        }
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(left);
+        timespec timeout{};
+        timeout.tv_sec = static_cast<std::time_t>(seconds.count());
+        timeout.tv_nsec = static_cast<long>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(left - seconds).count());
+        const int ready = ::ppoll(&fd, 1, &timeout, nullptr);
+        if (ready > 0) {
+            ec = {};
+            return true;
+        }
+        if (ready < 0 && errno != EINTR) {
+            ec = error_code(errno, boost::system::system_category());
+            return false;
+        }
+        // Timed out (the deadline is checked above) or interrupted: again.
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Running one asynchronous operation of a connection to completion or to the
 // deadline, on the calling thread.
 
@@ -172,9 +211,7 @@ error_code Connection::run(Clock::time_point deadline, Initiate &&initiate) {
         result = ec;
         done = true;
     });
-    // The deadline is enforced here, not by a timer on the stream: arming
-    // and cancelling one per operation cost two timerfd calls and two more
-    // epoll waits on every click.
+    // The deadline is enforced here, not by a timer on the socket.
     ioc_.restart();
     ioc_.run_until(deadline);
     if (!done) {
@@ -188,7 +225,7 @@ error_code Connection::run(Clock::time_point deadline, Initiate &&initiate) {
     return result;
 }
 
-beast::tcp_stream &Connection::tcp() {
+DeadlineSocket &Connection::socket() {
     return tls_ ? tls_->next_layer() : *plain_;
 }
 
@@ -245,21 +282,25 @@ std::unique_ptr<Connection> Connection::open(const Url &url, std::string origin,
 
     error_code ec = c->run(deadline, [&](auto handler) {
         if (not_ip) {
-            c->tcp().async_connect(endpoints, std::move(handler));
+            net::async_connect(c->tcp(), endpoints, std::move(handler));
         } else {
             c->tcp().async_connect(tcp::endpoint(address, url.port), std::move(handler));
         }
     });
+    if (!ec) {
+        // From here on reads and writes are synchronous and never block:
+        // DeadlineSocket does the waiting, up to the deadline.
+        c->tcp().non_blocking(true, ec);
+    }
     if (ec) {
         throw TransportError(is_timeout(ec) ? Failure::kTimeout : Failure::kConnect, false,
                              "connecting to " + where + " failed: " + ec.message());
     }
-    c->tcp().socket().set_option(tcp::no_delay(true), ec);  // best effort
+    c->tcp().set_option(tcp::no_delay(true), ec);  // best effort
+    c->socket().set_deadline(deadline);
 
     if (c->tls_) {
-        ec = c->run(deadline, [&](auto handler) {
-            c->tls_->async_handshake(ssl::stream_base::client, std::move(handler));
-        });
+        c->tls_->handshake(ssl::stream_base::client, ec);
         if (ec) {
             if (!is_timeout(ec))
                 tls->forget(c->origin_);
@@ -287,13 +328,13 @@ Connection::~Connection() {
     }
     if (tls_ || plain_) {
         error_code ignored;
-        tcp().socket().close(ignored);
+        tcp().close(ignored);
     }
 }
 
 bool Connection::still_open() {
     pollfd fd{};
-    fd.fd = tcp().socket().native_handle();
+    fd.fd = tcp().native_handle();
     fd.events = POLLIN;
     return fd.fd >= 0 && ::poll(&fd, 1, 0) == 0;
 }
@@ -310,11 +351,10 @@ Response Connection::exchange(const WireRequest &request, const Limits &limits,
         ~WipeOnExit() { wipe(buffer); }
     } const wipe_buffer{buffer_};
 
-    error_code ec = run(deadline, [&](auto handler) {
-        with_stream([&](auto &stream) {
-            net::async_write(stream, net::buffer(request.bytes.data(), request.bytes.size()),
-                             std::move(handler));
-        });
+    socket().set_deadline(deadline);
+    error_code ec;
+    with_stream([&](auto &stream) {
+        net::write(stream, net::buffer(request.bytes.data(), request.bytes.size()), ec);
     });
     if (ec) {
         // Some of it may have gone out: say so.
@@ -322,6 +362,7 @@ Response Connection::exchange(const WireRequest &request, const Limits &limits,
                              "sending to " + origin_ + " failed: " + ec.message());
     }
 
+    socket().wait_before_reading();
     for (;;) {
         // A fresh parser per message; the buffer is the connection's.
         AnswerParser parser;
@@ -330,11 +371,7 @@ Response Connection::exchange(const WireRequest &request, const Limits &limits,
         parser.body_limit(limits.body);
         parser.skip(request.head);  // the answer to HEAD has a length but no body
         const bool had_bytes = buffer_.size() != 0;
-        ec = run(deadline, [&](auto handler) {
-            with_stream([&](auto &stream) {
-                bhttp::async_read(stream, buffer_, parser, std::move(handler));
-            });
-        });
+        with_stream([&](auto &stream) { bhttp::read(stream, buffer_, parser, ec); });
         if (had_bytes || parser.got_some())
             answer_started_ = true;
         if (ec) {

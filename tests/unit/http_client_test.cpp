@@ -461,6 +461,27 @@ TEST_CASE("http client: the deadline bounds every phase") {
         CHECK(elapsed >= 290ms);
         CHECK(elapsed < 500ms);
     }
+    SECTION("a server that never reads a request too large for the socket buffers") {
+        // Plain http: the kernel completes the TCP connect of a listener
+        // that never accepts, so only the write can wait.
+        ClientOptions options = pki.options();
+        options.allow_plain_http = true;
+        Client plain(options);
+        net::io_context ioc;
+        tcp::acceptor silent(ioc, {net::ip::make_address("127.0.0.1"), 0});  // never accepts
+        Request request =
+            request_to("http://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/",
+                       bhttp::verb::post);
+        request.body.assign(64 << 20, 'x');
+        const auto start = Clock::now();
+        const auto error = failure_of(plain, request, start + 300ms);
+        const auto elapsed = Clock::now() - start;
+        REQUIRE(error);
+        CHECK(error->failure() == Failure::kTimeout);
+        CHECK(error->request_sent());
+        CHECK(elapsed >= 290ms);
+        CHECK(elapsed < 500ms);
+    }
     SECTION("a deadline that has already passed") {
         TestServer server(pki.ca, {}, ok);
         const auto error = failure_of(client, request_to(server.url()), Clock::now() - 1ms);
