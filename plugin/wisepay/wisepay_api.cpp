@@ -151,16 +151,26 @@ const json::object &answer_object(const WipedJson &doc) {
     return *doc.object();
 }
 
+bool in_milliseconds(auto value, std::int64_t now) {
+    return value / 1000 >= now - kMaxSessionLifetime && value / 1000 <= now + kMaxSessionLifetime;
+}
+
+// An integer `expires_at` as checked_expiry() below checks it.
+std::int64_t checked_expiry(std::int64_t value, std::int64_t now) {
+    if (value <= now)
+        throw untrusted("wisepay_session_expired");
+    if (value <= now + kMaxSessionLifetime)
+        return value;
+    throw untrusted(in_milliseconds(value, now) ? "wisepay_expiry_in_milliseconds"
+                                                : "wisepay_expiry_too_far");
+}
+
 // `expires_at` of a sign-in session as Unix seconds, or the refusal that
 // says what is wrong with it: a fraction, a time already past, a time in
 // milliseconds (within a day of now once divided by 1000), or a time more
 // than kMaxSessionLifetime ahead. A whole number written with a fraction
 // or an exponent (1.8e9) is whole; numbers beyond int64 are simply far.
 std::int64_t checked_expiry(const json::value &expires_at, std::int64_t now) {
-    const auto in_milliseconds = [now](auto value) {
-        return value / 1000 >= now - kMaxSessionLifetime &&
-               value / 1000 <= now + kMaxSessionLifetime;
-    };
     if (expires_at.is_double()) {
         const double value = expires_at.get_double();
         if (std::trunc(value) != value)
@@ -169,8 +179,8 @@ std::int64_t checked_expiry(const json::value &expires_at, std::int64_t now) {
             throw untrusted("wisepay_session_expired");
         if (value <= static_cast<double>(now + kMaxSessionLifetime))
             return static_cast<std::int64_t>(value);
-        throw untrusted(in_milliseconds(value) ? "wisepay_expiry_in_milliseconds"
-                                               : "wisepay_expiry_too_far");
+        throw untrusted(in_milliseconds(value, now) ? "wisepay_expiry_in_milliseconds"
+                                                    : "wisepay_expiry_too_far");
     }
     // The parser makes int64 of every integer that fits, uint64 of larger ones.
     if (expires_at.is_uint64() &&
@@ -178,16 +188,102 @@ std::int64_t checked_expiry(const json::value &expires_at, std::int64_t now) {
             static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
         throw untrusted("wisepay_expiry_too_far");
     }
-    const std::int64_t value = expires_at.is_int64()
-                                   ? expires_at.get_int64()
-                                   : static_cast<std::int64_t>(expires_at.get_uint64());
-    if (value <= now)
-        throw untrusted("wisepay_session_expired");
-    if (value <= now + kMaxSessionLifetime)
-        return value;
-    throw untrusted(in_milliseconds(value) ? "wisepay_expiry_in_milliseconds"
-                                           : "wisepay_expiry_too_far");
+    return checked_expiry(expires_at.is_int64()
+                              ? expires_at.get_int64()
+                              : static_cast<std::int64_t>(expires_at.get_uint64()),
+                          now);
 }
+
+// The rules of a sign-in session answer, in the order every reading of it
+// applies them: the same payer, a redirect on the portal, then the expiry
+// (`expiry` checks it and gives Unix seconds).
+template <typename Expiry>
+SsoSession trusted_session(std::string_view redirect_url, std::string_view payer_email,
+                           const Expiry &expiry, std::string_view asked_email,
+                           const AnswerRules &rules) {
+    if (!same_email(payer_email, asked_email)) {
+        throw untrusted("wisepay_payer_mismatch");
+    }
+    const auto url = parse_url_origin(redirect_url);
+    if (!url || !same_origin(*url, rules.portal) || (!url->is_https() && !rules.allow_http)) {
+        throw untrusted("wisepay_untrusted_redirect");
+    }
+    SsoSession session;
+    session.expires_at = expiry();
+    session.redirect_url = SecretBytes(redirect_url);
+    return session;
+}
+
+// Reads the subset of JSON that read_plain_session_answer() accepts, in
+// place. Each read gives nullopt (or false) at the first byte outside it.
+class PlainJson {
+  public:
+    explicit PlainJson(std::string_view text) : text_(text) {}
+
+    void skip_space() {
+        while (at_ < text_.size() && (text_[at_] == ' ' || text_[at_] == '\t' ||
+                                      text_[at_] == '\n' || text_[at_] == '\r')) {
+            ++at_;
+        }
+    }
+    // Skips white space, then takes `c` if it comes next.
+    bool take(char c) {
+        skip_space();
+        if (!next_is(c))
+            return false;
+        ++at_;
+        return true;
+    }
+    bool at_end() const { return at_ == text_.size(); }
+    bool next_is(char c) const { return at_ < text_.size() && text_[at_] == c; }
+    bool next_is_digit() const {
+        return at_ < text_.size() && text_[at_] >= '0' && text_[at_] <= '9';
+    }
+
+    // A string of printable ASCII other than '"' and '\\', so that its
+    // bytes are its value.
+    std::optional<std::string_view> string() {
+        if (!take('"'))
+            return std::nullopt;
+        const std::size_t start = at_;
+        for (; at_ < text_.size(); ++at_) {
+            const auto c = static_cast<unsigned char>(text_[at_]);
+            if (c == '"')
+                return text_.substr(start, at_++ - start);
+            if (c < 0x20 || c > 0x7E || c == '\\')
+                return std::nullopt;
+        }
+        return std::nullopt;
+    }
+    // 0, or up to 18 digits without a leading zero: within int64. Whatever
+    // follows must be a ',' or '}', which the caller takes.
+    std::optional<std::int64_t> integer() {
+        if (next_is('0')) {
+            ++at_;
+            return 0;
+        }
+        std::int64_t value = 0;
+        int digits = 0;
+        for (; next_is_digit(); ++at_, ++digits) {
+            if (digits == 18)
+                return std::nullopt;
+            value = value * 10 + (text_[at_] - '0');
+        }
+        if (digits == 0)
+            return std::nullopt;
+        return value;
+    }
+    bool literal(std::string_view word) {
+        if (text_.substr(at_, word.size()) != word)
+            return false;
+        at_ += word.size();
+        return true;
+    }
+
+  private:
+    std::string_view text_;
+    std::size_t at_ = 0;
+};
 
 // "Bearer <key>", in a buffer that is wiped when the request goes.
 SecretBytes bearer(const SecretBytes &api_key) {
@@ -286,6 +382,52 @@ http::Response WisePayApi::call(const http::Request &request, Deadline deadline,
     }
 }
 
+std::optional<SessionMembers> read_plain_session_answer(std::string_view body) {
+    PlainJson in(body);
+    if (!in.take('{'))
+        return std::nullopt;
+    std::optional<std::string_view> redirect_url;
+    std::optional<std::string_view> payer_email;
+    std::optional<std::int64_t> expires_at;
+    do {
+        const auto name = in.string();
+        if (!name || !in.take(':'))
+            return std::nullopt;
+        in.skip_space();
+        std::optional<std::string_view> text;
+        std::optional<std::int64_t> number;
+        if (in.next_is('"')) {
+            text = in.string();
+            if (!text)
+                return std::nullopt;
+        } else if (in.next_is_digit()) {
+            number = in.integer();
+            if (!number)
+                return std::nullopt;
+        } else if (!in.literal("true") && !in.literal("false") && !in.literal("null")) {
+            return std::nullopt;  // nested, negative, a fraction, or not JSON
+        }
+        // The members the checks read, each once and of its type; with a
+        // duplicate, Boost.JSON's reading is the one that counts.
+        if (*name == "redirect_url" || *name == "payer_email") {
+            auto &member = *name == "redirect_url" ? redirect_url : payer_email;
+            if (member || !text)
+                return std::nullopt;
+            member = text;
+        } else if (*name == "expires_at") {
+            if (expires_at || !number)
+                return std::nullopt;
+            expires_at = number;
+        }
+    } while (in.take(','));
+    if (!in.take('}'))
+        return std::nullopt;
+    in.skip_space();
+    if (!in.at_end() || !redirect_url || !payer_email || !expires_at)
+        return std::nullopt;
+    return SessionMembers{*redirect_url, *payer_email, *expires_at};
+}
+
 SsoSession read_sso_session_answer(unsigned status, std::string_view body,
                                    std::string_view asked_email, const AnswerRules &rules) {
     if (status == 404) {
@@ -310,6 +452,13 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
         throw_common_failure(status, body);
     }
 
+    // Wise-Pay writes its answers plain: read in place, such an answer
+    // leaves no copy of the URL anywhere but in the session.
+    if (const auto plain = read_plain_session_answer(body)) {
+        return trusted_session(
+            plain->redirect_url, plain->payer_email,
+            [&] { return checked_expiry(plain->expires_at, rules.now_unix); }, asked_email, rules);
+    }
     const WipedJson doc(body);
     const json::object &answer = answer_object(doc);
     const json::value *redirect = answer.if_contains("redirect_url");
@@ -319,17 +468,9 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
         !payer->is_string()) {
         throw untrusted("wisepay_malformed_answer");
     }
-    if (!same_email(payer->get_string(), asked_email)) {
-        throw untrusted("wisepay_payer_mismatch");
-    }
-    const auto url = parse_url_origin(redirect->get_string());
-    if (!url || !same_origin(*url, rules.portal) || (!url->is_https() && !rules.allow_http)) {
-        throw untrusted("wisepay_untrusted_redirect");
-    }
-    SsoSession session;
-    session.expires_at = checked_expiry(*expires, rules.now_unix);
-    session.redirect_url = SecretBytes(std::string_view(redirect->get_string()));
-    return session;
+    return trusted_session(
+        redirect->get_string(), payer->get_string(),
+        [&] { return checked_expiry(*expires, rules.now_unix); }, asked_email, rules);
 }
 
 http::Request WisePayApi::request_to(boost::beast::http::verb method, const char *path,

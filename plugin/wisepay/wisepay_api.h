@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "plugin/http/client.h"
 #include "plugin/util/deadline.h"
@@ -55,6 +57,24 @@ struct AnswerRules {
 SsoSession read_sso_session_answer(unsigned status, std::string_view body,
                                    std::string_view asked_email, const AnswerRules &rules);
 Merchant read_merchant_answer(unsigned status, std::string_view body);
+
+// The members of a sign-in session answer that the checks read, as they
+// stand in `body` (views into it).
+struct SessionMembers {
+    std::string_view redirect_url;
+    std::string_view payer_email;
+    std::int64_t expires_at = 0;
+};
+
+// Reads a sign-in session answer in place when it is plain: one flat JSON
+// object whose member names and string values are printable ASCII without
+// escapes, whose numbers are integers of at most 18 digits, whose other
+// values are only true, false or null, with redirect_url and payer_email
+// strings and expires_at a number, each once. What it returns is then
+// exactly what Boost.JSON makes of the same text. Any other text gives
+// nullopt, and read_sso_session_answer parses it in full. Declared here for
+// the tests that hold the two readings to each other.
+std::optional<SessionMembers> read_plain_session_answer(std::string_view body);
 
 // What the host's config says about reaching Wise-Pay.
 struct WisePayOptions {

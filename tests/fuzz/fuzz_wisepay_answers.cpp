@@ -1,6 +1,9 @@
 // Fuzzes Wise-Pay's answers: the first byte picks the HTTP status, the rest
 // is the body. Whatever comes back, an accepted session must be on the
-// portal and expire within a day from now, and anything else an Error.
+// portal and expire within a day from now, and anything else an Error. And
+// wherever the plain reading of a session answer reads the body, Boost.JSON
+// must read the same members from it.
+#include <boost/json.hpp>
 #include <cstdint>
 #include <string_view>
 
@@ -26,6 +29,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             __builtin_trap();  // an untrusted redirect or expiry was accepted
         }
     } catch (const wisepay::Error &) {
+    }
+    if (const auto plain = wisepay::read_plain_session_answer(body)) {
+        boost::system::error_code ec;
+        const boost::json::value full = boost::json::parse(body, ec);
+        const auto *object = ec ? nullptr : full.if_object();
+        const auto *redirect = object ? object->if_contains("redirect_url") : nullptr;
+        const auto *payer = object ? object->if_contains("payer_email") : nullptr;
+        const auto *expires = object ? object->if_contains("expires_at") : nullptr;
+        if (!redirect || !redirect->is_string() || redirect->get_string() != plain->redirect_url ||
+            !payer || !payer->is_string() || payer->get_string() != plain->payer_email ||
+            !expires || !expires->is_int64() || expires->get_int64() != plain->expires_at) {
+            __builtin_trap();  // the two readings of one answer differ
+        }
     }
     try {
         wisepay::read_merchant_answer(status, body);

@@ -1,4 +1,5 @@
 // The rules for trusting Wise-Pay's answers, without a network.
+#include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
 #include "plugin/util/error.h"
@@ -163,4 +164,101 @@ TEST_CASE("merchant answers are read strictly") {
     CHECK(m.integration_enabled);
     CHECK_THROWS_AS(read_merchant_answer(200, "{\"merchant\":{\"id\":\"m_1\"}}"), Error);
     CHECK_THROWS_AS(read_merchant_answer(401, ""), Error);
+}
+
+namespace {
+
+// What Boost.JSON makes of `body` agrees with read_plain_session_answer()
+// wherever the latter reads it.
+bool plain_reading_agrees(std::string_view body) {
+    const auto plain = read_plain_session_answer(body);
+    if (!plain)
+        return true;
+    boost::system::error_code ec;
+    const boost::json::value full = boost::json::parse(body, ec);
+    if (ec || !full.is_object())
+        return false;
+    const auto &object = full.get_object();
+    const auto *redirect = object.if_contains("redirect_url");
+    const auto *payer = object.if_contains("payer_email");
+    const auto *expires = object.if_contains("expires_at");
+    return redirect && redirect->is_string() && redirect->get_string() == plain->redirect_url &&
+           payer && payer->is_string() && payer->get_string() == plain->payer_email && expires &&
+           expires->is_int64() && expires->get_int64() == plain->expires_at;
+}
+
+}  // namespace
+
+TEST_CASE("a plain session answer is read in place, anything else is left to Boost.JSON") {
+    const auto plain = read_plain_session_answer(
+        " {\"payer_email\" : \"pat@customer.example\",\n\t\"redirect_url\":"
+        "\"https://pay.example.com/sso?t=1\",\"extra\":[1],\"expires_at\":1800000120} \r\n");
+    CHECK_FALSE(plain);  // an array among the members
+    const std::string good = session_body("https://pay.example.com/sso?t=1");
+    const auto members = read_plain_session_answer(good);
+    REQUIRE(members);
+    CHECK(members->redirect_url == "https://pay.example.com/sso?t=1");
+    CHECK(members->payer_email == "pat@customer.example");
+    CHECK(members->expires_at == 1'800'000'120);
+    CHECK(read_plain_session_answer(
+        " {\"payer_email\" : \"p@c.example\",\n\t\"redirect_url\":\"https://p/\","
+        "\"ok\":true,\"n\":null,\"f\":false,\"z\":0,\"s\":\"\",\"expires_at\":1} \r\n"));
+
+    for (const std::string &other : std::initializer_list<std::string>{
+             "",
+             "{}",
+             "[]",
+             "null",
+             "{",
+             session_body("https:\\/\\/pay.example.com\\/sso"),
+             session_body("https://pay.example.com/caf\xc3\xa9"),
+             session_body("https://pay.example.com/\x7f"),
+             session_body("https://pay.example.com/\t"),
+             session_expiring("1800000120.0"),
+             session_expiring("1.8e9"),
+             session_expiring("-1"),
+             session_expiring("01800000120"),
+             session_expiring("1800000120000000000"),  // 19 digits
+             session_expiring("\"1800000120\""),
+             session_expiring("true"),
+             "{\"redirect_url\":1,\"payer_email\":\"p\",\"expires_at\":1}",
+             good + " x",
+             good + ",",
+             good.substr(0, good.size() - 1),
+             "{\"redirect_url\":\"https://pay.example.com/a\"," + good.substr(1),  // twice
+             "{\"expires_at\":1," + good.substr(1),
+             "{\"redirect_url\":\"https://pay.example.com/\",\"expires_at\":1}",  // no payer
+             "{\"a\":{}," + good.substr(1),
+             "{\"a\":1.5," + good.substr(1),
+             "{\"a\":-1," + good.substr(1),
+             "{\"a\":tru," + good.substr(1),
+             "{\"a\" 1," + good.substr(1),
+             "{a:1," + good.substr(1),
+             "{," + good.substr(1),
+             "{\"r\\u0065direct_url\":\"https://evil.example/\"," + good.substr(1)}) {
+        INFO(other);
+        CHECK_FALSE(read_plain_session_answer(other));
+    }
+}
+
+TEST_CASE("the plain reading and Boost.JSON's agree, and so do the checks on either") {
+    for (const std::string &body : std::initializer_list<std::string>{
+             session_body("https://pay.example.com/sso?t=1"),
+             session_body("https://pay.example.com/sso?t=1", 1'800'000'120, "eve@example.com"),
+             session_expiring("0"), session_expiring("999999999999999999"),
+             "{\"expires_at\":1800000120,\"payer_email\":\"pat@customer.example\","
+             "\"redirect_url\":\"https://pay.example.com/\",\"token\":\"x\",\"n\":7}"}) {
+        INFO(body);
+        CHECK(read_plain_session_answer(body));
+        CHECK(plain_reading_agrees(body));
+    }
+    // The same session read both ways: plainly, and with escaped slashes.
+    const SsoSession plain =
+        read_sso_session_answer(200, session_body("https://pay.example.com/sso?t=1"),
+                                "pat@customer.example", portal_rules());
+    const SsoSession escaped =
+        read_sso_session_answer(200, session_body("https:\\/\\/pay.example.com\\/sso?t=1"),
+                                "pat@customer.example", portal_rules());
+    CHECK(plain.redirect_url.view() == escaped.redirect_url.view());
+    CHECK(plain.expires_at == escaped.expires_at);
 }
