@@ -285,6 +285,49 @@ class PlainJson {
     std::size_t at_ = 0;
 };
 
+// Appends `text` as a JSON string, escaped as Boost.JSON's serializer
+// escapes it: '"', '\\' and control characters; every other byte as it is.
+void append_json_string(std::string &out, std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.push_back('"');
+    std::size_t plain = 0;  // start of the bytes not yet appended
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte >= 0x20 && byte != '"' && byte != '\\')
+            continue;
+        out.append(text, plain, i - plain);
+        plain = i + 1;
+        out.push_back('\\');
+        switch (byte) {
+            case '"':
+            case '\\':
+                out.push_back(static_cast<char>(byte));
+                break;
+            case '\b':
+                out.push_back('b');
+                break;
+            case '\f':
+                out.push_back('f');
+                break;
+            case '\n':
+                out.push_back('n');
+                break;
+            case '\r':
+                out.push_back('r');
+                break;
+            case '\t':
+                out.push_back('t');
+                break;
+            default:
+                out.append("u00");
+                out.push_back(kHex[byte >> 4]);
+                out.push_back(kHex[byte & 0x0F]);
+        }
+    }
+    out.append(text, plain);
+    out.push_back('"');
+}
+
 // "Bearer <key>", in a buffer that is wiped when the request goes.
 SecretBytes bearer(const SecretBytes &api_key) {
     static constexpr std::string_view kScheme = "Bearer ";
@@ -485,20 +528,35 @@ http::Request WisePayApi::request_to(boost::beast::http::verb method, const char
     return request;
 }
 
+std::string sso_session_body(const SsoSessionRequest &request) {
+    std::string body;
+    // Room for the whole body unless something needs escaping.
+    body.reserve(64 + request.payer_email.size() + request.invoice_id.size() +
+                 request.invoice_number.size() + request.return_url.size());
+    body += "{\"payer_email\":";
+    append_json_string(body, request.payer_email);
+    body += ",\"invoice\":{\"id\":";
+    append_json_string(body, request.invoice_id);
+    if (!request.invoice_number.empty()) {
+        body += ",\"number\":";
+        append_json_string(body, request.invoice_number);
+    }
+    body += '}';
+    if (!request.return_url.empty()) {
+        body += ",\"return_url\":";
+        append_json_string(body, request.return_url);
+    }
+    body += '}';
+    return body;
+}
+
 SsoSession WisePayApi::create_sso_session(const SecretBytes &api_key,
                                           const SsoSessionRequest &request, Deadline deadline) {
-    json::object invoice{{"id", request.invoice_id}};
-    if (!request.invoice_number.empty())
-        invoice["number"] = request.invoice_number;
-    json::object body{{"payer_email", request.payer_email}, {"invoice", std::move(invoice)}};
-    if (!request.return_url.empty())
-        body["return_url"] = request.return_url;
-
     http::Request post = request_to(beast_http::verb::post, kSsoSessionsPath, api_key);
     post.headers.emplace_back("Content-Type", "application/json");
     // One id for every retry of this click, so Wise-Pay makes one session.
     post.headers.emplace_back("Idempotency-Key", idempotency_key());
-    post.body = json::serialize(body);
+    post.body = sso_session_body(request);
 
     const http::Response response = call(post, deadline, "sign-in session");
     return read_sso_session_answer(

@@ -76,6 +76,12 @@ struct SessionMembers {
 // the tests that hold the two readings to each other.
 std::optional<SessionMembers> read_plain_session_answer(std::string_view body);
 
+// The JSON body of POST .../sso-sessions: payer_email, invoice {id, number}
+// and return_url, the optional ones only when not empty, in that order.
+// Byte for byte what Boost.JSON's serializer writes for the same object,
+// without building one.
+std::string sso_session_body(const SsoSessionRequest &request);
+
 // What the host's config says about reaching Wise-Pay.
 struct WisePayOptions {
     Url base;                          // wisepay_base_url, without a trailing slash

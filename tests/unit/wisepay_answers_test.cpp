@@ -262,3 +262,26 @@ TEST_CASE("the plain reading and Boost.JSON's agree, and so do the checks on eit
     CHECK(plain.redirect_url.view() == escaped.redirect_url.view());
     CHECK(plain.expires_at == escaped.expires_at);
 }
+
+TEST_CASE("the sign-in request body is what Boost.JSON would write") {
+    const auto boost_json = [](const SsoSessionRequest &r) {
+        boost::json::object invoice{{"id", r.invoice_id}};
+        if (!r.invoice_number.empty())
+            invoice["number"] = r.invoice_number;
+        boost::json::object body{{"payer_email", r.payer_email}, {"invoice", std::move(invoice)}};
+        if (!r.return_url.empty())
+            body["return_url"] = r.return_url;
+        return boost::json::serialize(body);
+    };
+    std::string every_byte;
+    for (int c = 1; c < 256; ++c)
+        every_byte.push_back(static_cast<char>(c));
+    for (const SsoSessionRequest &r : std::initializer_list<SsoSessionRequest>{
+             {"pat@customer.example", "inv_1", "", ""},
+             {"pat@customer.example", "inv_1", "INV-1", "https://portal.example/invoices?id=1"},
+             {"p\"a\\t@c.example", "caf\xc3\xa9 \xe2\x82\xac", "\x7f/\\/", ""},
+             {"a@b.c", every_byte, std::string("nul\0in", 6), "\b\f\n\r\t\x01\x1f"},
+             {"", "", "", ""}}) {
+        CHECK(sso_session_body(r) == boost_json(r));
+    }
+}
