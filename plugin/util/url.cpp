@@ -20,6 +20,17 @@ bool is_host_char(char c) {
            c == '.' || c == '_';
 }
 
+// The characters a URL may hold anywhere: no white space, control
+// characters, non-ASCII or backslashes.
+bool has_only_url_chars(std::string_view text) {
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte <= 0x20 || byte >= 0x7F || c == '\\')
+            return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 std::string Url::authority() const {
@@ -31,12 +42,8 @@ std::string Url::authority() const {
 namespace {
 
 std::optional<Url> parse(std::string_view text, bool keep_target) {
-    for (char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte <= 0x20 || byte >= 0x7F || c == '\\') {
-            return std::nullopt;
-        }
-    }
+    if (!has_only_url_chars(text))
+        return std::nullopt;
     const auto scheme_end = text.find("://");
     if (scheme_end == std::string_view::npos) {
         return std::nullopt;
@@ -129,6 +136,24 @@ std::optional<Url> parse_url(std::string_view text) {
 
 std::optional<Url> parse_url_origin(std::string_view text) {
     return parse(text, false);
+}
+
+Origin::Origin(const Url &url)
+    : scheme_(url.scheme), host_(url.host), port_(url.port), text_(url.scheme + "://") {
+    text_ += url.authority();
+}
+
+bool Origin::holds(std::string_view text) const {
+    // Written as text_, then the end of the authority: parse() would find
+    // this scheme, this host and this port (text_ is made of a parsed URL),
+    // provided the whole URL has only the characters it allows.
+    if (text.starts_with(text_)) {
+        const std::string_view rest = text.substr(text_.size());
+        if (rest.empty() || rest.front() == '/' || rest.front() == '?' || rest.front() == '#')
+            return has_only_url_chars(text);
+    }
+    const auto url = parse_url_origin(text);
+    return url && url->scheme == scheme_ && url->host == host_ && url->port == port_;
 }
 
 }  // namespace wisepay

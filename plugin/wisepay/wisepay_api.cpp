@@ -114,10 +114,6 @@ ErrorBody read_error_body(std::string_view body) {
     return out;
 }
 
-bool same_origin(const Url &a, const Url &b) {
-    return a.scheme == b.scheme && a.host == b.host && a.port == b.port;
-}
-
 // Maps the answers every call shares. Wise-Pay's own message text is never
 // used: a provider's error can echo the key back.
 [[noreturn]] void throw_common_failure(unsigned status, std::string_view body) {
@@ -204,8 +200,8 @@ SsoSession trusted_session(std::string_view redirect_url, std::string_view payer
     if (!same_email(payer_email, asked_email)) {
         throw untrusted("wisepay_payer_mismatch");
     }
-    const auto url = parse_url_origin(redirect_url);
-    if (!url || !same_origin(*url, rules.portal) || (!url->is_https() && !rules.allow_http)) {
+    // On the portal's origin, so with the portal's scheme.
+    if (!rules.portal.holds(redirect_url) || (!rules.portal.is_https() && !rules.allow_http)) {
         throw untrusted("wisepay_untrusted_redirect");
     }
     SsoSession session;
@@ -367,7 +363,10 @@ http::Client make_client(const WisePayOptions &options, const Logger &log) {
 }  // namespace
 
 WisePayApi::WisePayApi(WisePayOptions options, const Logger &log)
-    : options_(std::move(options)), log_(log), client_(make_client(options_, log)) {}
+    : options_(std::move(options)),
+      answer_rules_(options_.portal, options_.allow_insecure_http),
+      log_(log),
+      client_(make_client(options_, log)) {}
 
 http::Response WisePayApi::call(const http::Request &request, Deadline deadline, const char *what) {
     for (int attempt = 1;; ++attempt) {
@@ -472,7 +471,8 @@ std::optional<SessionMembers> read_plain_session_answer(std::string_view body) {
 }
 
 SsoSession read_sso_session_answer(unsigned status, std::string_view body,
-                                   std::string_view asked_email, const AnswerRules &rules) {
+                                   std::string_view asked_email, const AnswerRules &rules,
+                                   std::int64_t now_unix) {
     if (status == 404) {
         const ErrorBody error = read_error_body(body);
         if (error.code == "payer_not_found") {
@@ -484,8 +484,7 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
                               "for help.");
             // Only a link on the portal itself is passed on: anything else
             // would let an answer point users at an arbitrary site.
-            const auto link = parse_url(error.registration_url);
-            if (link && same_origin(*link, rules.portal)) {
+            if (rules.portal.holds(error.registration_url)) {
                 refusal.with_help_url(error.registration_url);
             }
             throw refusal;
@@ -500,7 +499,7 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
     if (const auto plain = read_plain_session_answer(body)) {
         return trusted_session(
             plain->redirect_url, plain->payer_email,
-            [&] { return checked_expiry(plain->expires_at, rules.now_unix); }, asked_email, rules);
+            [&] { return checked_expiry(plain->expires_at, now_unix); }, asked_email, rules);
     }
     const WipedJson doc(body);
     const json::object &answer = answer_object(doc);
@@ -513,7 +512,7 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
     }
     return trusted_session(
         redirect->get_string(), payer->get_string(),
-        [&] { return checked_expiry(*expires, rules.now_unix); }, asked_email, rules);
+        [&] { return checked_expiry(*expires, now_unix); }, asked_email, rules);
 }
 
 http::Request WisePayApi::request_to(boost::beast::http::verb method, const char *path,
@@ -559,9 +558,8 @@ SsoSession WisePayApi::create_sso_session(const SecretBytes &api_key,
     post.body = sso_session_body(request);
 
     const http::Response response = call(post, deadline, "sign-in session");
-    return read_sso_session_answer(
-        response.status, response.body_text(), request.payer_email,
-        AnswerRules{options_.portal, options_.allow_insecure_http, unix_now()});
+    return read_sso_session_answer(response.status, response.body_text(), request.payer_email,
+                                   answer_rules_, unix_now());
 }
 
 Merchant WisePayApi::get_merchant(const SecretBytes &api_key, Deadline deadline) {

@@ -44,18 +44,21 @@ struct Merchant {
 // a misread time, not a session to hand a user.
 inline constexpr std::int64_t kMaxSessionLifetime = 24 * 60 * 60;
 
-// What an answer must satisfy to be trusted.
+// What an answer must satisfy to be trusted, from the config: made once.
 struct AnswerRules {
-    Url portal;               // redirects and links must be on this origin
+    AnswerRules(const Url &portal_url, bool allow_http_redirects)
+        : portal(portal_url), allow_http(allow_http_redirects) {}
+    Origin portal;            // redirects and links must be on this origin
     bool allow_http = false;  // plain http redirects (local demos only)
-    std::int64_t now_unix = 0;
 };
 
 // Reading Wise-Pay's answers. Pure functions (no I/O), so every rule can be
 // tested and fuzzed directly. They throw Error with the plugin's own code
-// for every refusal, fault and untrusted answer.
+// for every refusal, fault and untrusted answer. `now_unix` is the time the
+// session's expiry is checked against.
 SsoSession read_sso_session_answer(unsigned status, std::string_view body,
-                                   std::string_view asked_email, const AnswerRules &rules);
+                                   std::string_view asked_email, const AnswerRules &rules,
+                                   std::int64_t now_unix);
 Merchant read_merchant_answer(unsigned status, std::string_view body);
 
 // The members of a sign-in session answer that the checks read, as they
@@ -121,6 +124,7 @@ class WisePayApi {
     http::Response call(const http::Request &request, Deadline deadline, const char *what);
 
     const WisePayOptions options_;
+    const AnswerRules answer_rules_;
     const Logger &log_;
     http::Client client_;
 };

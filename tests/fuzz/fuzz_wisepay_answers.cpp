@@ -17,15 +17,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         return 0;
     const unsigned status = kStatuses[data[0] % (sizeof kStatuses / sizeof kStatuses[0])];
     const std::string_view body(reinterpret_cast<const char *>(data + 1), size - 1);
-    static const wisepay::AnswerRules rules{*wisepay::parse_url("https://pay.example.com"), false,
-                                            1'800'000'000};
+    static const wisepay::AnswerRules rules{*wisepay::parse_url("https://pay.example.com"), false};
+    constexpr std::int64_t now = 1'800'000'000;
     try {
         const wisepay::SsoSession session =
-            wisepay::read_sso_session_answer(status, body, "pat@customer.example", rules);
+            wisepay::read_sso_session_answer(status, body, "pat@customer.example", rules, now);
         const auto url = wisepay::parse_url(session.redirect_url.view());
         if (!url || url->host != "pay.example.com" || !url->is_https() || url->port != 443 ||
-            session.expires_at <= rules.now_unix ||
-            session.expires_at > rules.now_unix + wisepay::kMaxSessionLifetime) {
+            session.expires_at <= now || session.expires_at > now + wisepay::kMaxSessionLifetime) {
             __builtin_trap();  // an untrusted redirect or expiry was accepted
         }
     } catch (const wisepay::Error &) {

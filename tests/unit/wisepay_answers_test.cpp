@@ -9,8 +9,11 @@ using namespace wisepay;
 
 namespace {
 
+// Now, for the checks of expires_at.
+constexpr std::int64_t kNow = 1'800'000'000;
+
 AnswerRules portal_rules(bool allow_http = false) {
-    return AnswerRules{*parse_url("https://pay.example.com"), allow_http, 1'800'000'000};
+    return AnswerRules{*parse_url("https://pay.example.com"), allow_http};
 }
 
 // A 200 answer with `expires_at` written exactly as given.
@@ -28,7 +31,7 @@ std::string session_body(const std::string &redirect, long long expires = 1'800'
 
 Error refusal(unsigned status, const std::string &body, const AnswerRules &rules = portal_rules()) {
     try {
-        read_sso_session_answer(status, body, "pat@customer.example", rules);
+        read_sso_session_answer(status, body, "pat@customer.example", rules, kNow);
     } catch (const Error &e) {
         return e;
     }
@@ -41,7 +44,7 @@ Error refusal(unsigned status, const std::string &body, const AnswerRules &rules
 TEST_CASE("a good answer gives the session") {
     const SsoSession s = read_sso_session_answer(
         200, session_body("https://pay.example.com/sso?t=1", 1'800'000'120, "PAT@customer.example"),
-        " pat@customer.example", portal_rules());
+        " pat@customer.example", portal_rules(), kNow);
     CHECK(s.redirect_url.view() == "https://pay.example.com/sso?t=1");
     CHECK(s.expires_at == 1'800'000'120);
 }
@@ -50,7 +53,7 @@ TEST_CASE("an answer that escapes its slashes gives the same session") {
     // PHP's json_encode writes '/' as "\/" by default.
     const SsoSession s =
         read_sso_session_answer(200, session_body("https:\\/\\/pay.example.com\\/sso?t=1"),
-                                "pat@customer.example", portal_rules());
+                                "pat@customer.example", portal_rules(), kNow);
     CHECK(s.redirect_url.view() == "https://pay.example.com/sso?t=1");
 }
 
@@ -61,10 +64,18 @@ TEST_CASE("redirects off the portal, or over plain http, are refused") {
         INFO(bad);
         CHECK(refusal(200, session_body(bad)).code() == "wisepay_untrusted_redirect");
     }
+    // The portal's origin however it is written.
+    for (const char *good : {"https://PAY.example.com/sso", "HTTPS://pay.example.com:443/sso",
+                             "https://pay.example.com", "https://pay.example.com?t=1"}) {
+        INFO(good);
+        CHECK(read_sso_session_answer(200, session_body(good), "pat@customer.example",
+                                      portal_rules(), kNow)
+                  .redirect_url.view() == good);
+    }
     // Plain http passes only where the config allowed it, on the portal origin.
-    AnswerRules http_portal{*parse_url("http://127.0.0.1:9000"), true, 1'800'000'000};
+    AnswerRules http_portal{*parse_url("http://127.0.0.1:9000"), true};
     CHECK(read_sso_session_answer(200, session_body("http://127.0.0.1:9000/sso"),
-                                  "pat@customer.example", http_portal)
+                                  "pat@customer.example", http_portal, kNow)
               .redirect_url.view() == "http://127.0.0.1:9000/sso");
 }
 
@@ -122,7 +133,7 @@ TEST_CASE("an expires_at that is not whole seconds within a day has a code of it
                                                      {"1.80000012e9", 1'800'000'120}}) {
         INFO(g.expires_at);
         CHECK(read_sso_session_answer(200, session_expiring(g.expires_at), "pat@customer.example",
-                                      portal_rules())
+                                      portal_rules(), kNow)
                   .expires_at == g.seconds);
     }
 }
@@ -255,10 +266,10 @@ TEST_CASE("the plain reading and Boost.JSON's agree, and so do the checks on eit
     // The same session read both ways: plainly, and with escaped slashes.
     const SsoSession plain =
         read_sso_session_answer(200, session_body("https://pay.example.com/sso?t=1"),
-                                "pat@customer.example", portal_rules());
+                                "pat@customer.example", portal_rules(), kNow);
     const SsoSession escaped =
         read_sso_session_answer(200, session_body("https:\\/\\/pay.example.com\\/sso?t=1"),
-                                "pat@customer.example", portal_rules());
+                                "pat@customer.example", portal_rules(), kNow);
     CHECK(plain.redirect_url.view() == escaped.redirect_url.view());
     CHECK(plain.expires_at == escaped.expires_at);
 }
