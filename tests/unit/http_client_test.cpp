@@ -796,6 +796,37 @@ TEST_CASE("http client: requests that cannot be sent as asked are refused") {
     CHECK(server.connections() == 0);
 }
 
+TEST_CASE("http client: every control character in a header value is refused, wherever it is") {
+    Pki pki;
+    TestServer server(pki.ca, {}, ok);
+    Client client(pki.options());
+    // Values are checked eight bytes at a time, then byte by byte: put the
+    // character at each place in a word and in the tail.
+    const std::string key = "sk_live_SECRET_0123456789abcdefghij";
+    for (int c = 0; c < 0x80; ++c) {
+        if (c >= 0x20 && c != 0x7F)
+            continue;
+        for (std::size_t at = 0; at < 20; ++at) {
+            std::string value = key;
+            value[at] = static_cast<char>(c);
+            Request request = request_to(server.url());
+            request.headers.emplace_back("Authorization", value);
+            const auto error = failure_of(client, request, in(5s));
+            INFO("byte " << c << " at " << at);
+            if (c == '\t') {
+                CHECK_FALSE(error);
+            } else {
+                REQUIRE(error);
+                CHECK(error->failure() == Failure::kRefused);
+            }
+        }
+    }
+    // Space, obs-text and DEL's neighbours pass.
+    Request request = request_to(server.url());
+    request.headers.emplace_back("X-Text", std::string("a b\x7e\x80\xff caf\xc3\xa9 \t end"));
+    CHECK_FALSE(failure_of(client, request, in(5s)));
+}
+
 TEST_CASE("http client: error messages hold no header value or body") {
     Pki pki;
     TestServer server(pki.ca, {}, [](const Seen &seen) {
