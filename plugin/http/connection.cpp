@@ -12,10 +12,9 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/vector_body.hpp>
 #include <boost/system/system_error.hpp>
 #include <cerrno>
 #include <cstdint>
@@ -36,10 +35,57 @@ namespace bhttp = boost::beast::http;
 using boost::system::error_code;
 using tcp = boost::asio::ip::tcp;
 
-// The answer's body and header fields go to memory that is wiped when it
-// is released: an answer can carry a sign-in URL or echo the key back.
-using AnswerParser =
-    bhttp::response_parser<bhttp::vector_body<char, WipingAllocator<char>>, WipingAllocator<char>>;
+// Parses one answer into a Response: its status, its body (in memory that
+// is wiped when it is released: an answer can carry a sign-in URL or echo
+// the key back), and the two header fields a Response holds. Beast's parser
+// checks every field as before; the others are then dropped, neither
+// allocated nor kept, where a response_parser stored each in a node of its
+// own and looked the two up afterwards.
+class AnswerParser final : public bhttp::basic_parser<false> {
+  public:
+    explicit AnswerParser(Response &response) : response_(response) {}
+
+  private:
+    void on_request_impl(bhttp::verb, beast::string_view, beast::string_view, int,
+                         error_code &) override {}
+    void on_response_impl(int code, beast::string_view, int, error_code &) override {
+        response_.status = static_cast<unsigned>(code);
+    }
+    void on_field_impl(bhttp::field name, beast::string_view, beast::string_view value,
+                       error_code &) override {
+        // The first of each, as a fields container gives it.
+        if (name == bhttp::field::retry_after && !have_retry_after_) {
+            response_.retry_after.assign(value.data(), value.size());
+            have_retry_after_ = true;
+        } else if (name == bhttp::field::content_type && !have_content_type_) {
+            response_.content_type.assign(value.data(), value.size());
+            have_content_type_ = true;
+        }
+    }
+    void on_header_impl(error_code &) override {}
+    void on_body_init_impl(const boost::optional<std::uint64_t> &length, error_code &) override {
+        // The parser has held a Content-Length to the body limit by now.
+        if (length)
+            response_.body.reserve(static_cast<std::size_t>(*length));
+    }
+    std::size_t on_body_impl(beast::string_view part, error_code &) override {
+        return append(part);
+    }
+    void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code &) override {}
+    std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view part, error_code &) override {
+        return append(part);
+    }
+    void on_finish_impl(error_code &) override {}
+
+    std::size_t append(beast::string_view part) {
+        response_.body.insert(response_.body.end(), part.begin(), part.end());
+        return part.size();
+    }
+
+    Response &response_;
+    bool have_retry_after_ = false;
+    bool have_content_type_ = false;
+};
 
 // Wipes all of a read buffer's storage, read or not, and leaves it empty.
 template <typename Buffer>
@@ -365,7 +411,8 @@ Response Connection::exchange(const WireRequest &request, const Limits &limits,
     socket().wait_before_reading();
     for (;;) {
         // A fresh parser per message; the buffer is the connection's.
-        AnswerParser parser;
+        Response response;
+        AnswerParser parser(response);
         parser.header_limit(static_cast<std::uint32_t>(
             std::min<std::size_t>(limits.header, std::numeric_limits<std::uint32_t>::max())));
         parser.body_limit(limits.body);
@@ -378,18 +425,10 @@ Response Connection::exchange(const WireRequest &request, const Limits &limits,
             throw TransportError(classify_read_error(ec), true,
                                  "reading the answer from " + origin_ + " failed: " + ec.message());
         }
-        auto &message = parser.get();
-        const unsigned status = message.result_int();
+        const unsigned status = response.status;
         if (status >= 100 && status < 200 && status != 101)
             continue;  // interim answer
 
-        Response response;
-        response.status = status;
-        const auto retry_after = message[bhttp::field::retry_after];
-        response.retry_after.assign(retry_after.data(), retry_after.size());
-        const auto content_type = message[bhttp::field::content_type];
-        response.content_type.assign(content_type.data(), content_type.size());
-        response.body = std::move(message.body());
         // Reusable only when the answer allows keep-alive and nothing
         // unasked follows it; a 101 would switch protocols.
         reusable_ = parser.keep_alive() && buffer_.size() == 0 && status != 101;

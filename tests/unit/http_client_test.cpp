@@ -62,6 +62,7 @@ struct Reply {
     bool drop = false;              // close without answering
     bool hang = false;              // never answer (until the server stops)
     bool interim = false;           // send a 103 before the answer
+    bool chunked = false;           // send the body with chunked transfer coding
 };
 
 class TestServer {
@@ -219,7 +220,11 @@ class TestServer {
                 response.set(name, value);
             response.body() = reply.body;
             response.keep_alive(request.keep_alive() && !reply.connection_close);
-            response.prepare_payload();
+            if (reply.chunked) {
+                response.chunked(true);
+            } else {
+                response.prepare_payload();
+            }
             bhttp::write(stream, response, ec);
             if (ec || !response.keep_alive() || reply.close_after)
                 return;
@@ -577,6 +582,28 @@ TEST_CASE("http client: an untrusted certificate or a wrong host name gives kTls
                        Catch::Contains(options.ca_file) && Catch::Contains("does not exist"));
         }
     }
+}
+
+TEST_CASE("http client: a chunked answer is read whole, within the body limit") {
+    Pki pki;
+    TestServer server(pki.ca, {}, [](const Seen &seen) {
+        Reply reply;
+        reply.chunked = true;
+        reply.body = seen.target == "/big" ? std::string(64 * 1024 + 1, 'x') : "hello chunked";
+        reply.headers = {{"Content-Type", "text/plain"}};
+        return reply;
+    });
+    Client client(pki.options());
+    const Response got = client.send(request_to(server.url("/a")), in(5s));
+    CHECK(got.status == 200);
+    CHECK(got.body_text() == "hello chunked");
+    CHECK(got.content_type == "text/plain");
+    CHECK(got.retry_after.empty());
+    CHECK(client.send(request_to(server.url("/b")), in(5s)).reused_connection);
+
+    const auto error = failure_of(client, request_to(server.url("/big")), in(5s));
+    REQUIRE(error);
+    CHECK(error->failure() == Failure::kBodyTooLarge);
 }
 
 TEST_CASE("http client: answers over the limits give kBodyTooLarge") {
