@@ -296,3 +296,18 @@ TEST_CASE("the sign-in request body is what Boost.JSON would write") {
         CHECK(sso_session_body(r) == boost_json(r));
     }
 }
+
+TEST_CASE("every byte outside the plain subset leaves a string to Boost.JSON, wherever it stands") {
+    // Strings are read eight bytes at a time, then byte by byte.
+    for (int c = 0; c < 256; ++c) {
+        const bool plain = c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+        for (std::size_t at = 0; at < 20; ++at) {
+            std::string redirect = "https://pay.example.com/sso?token=0123456789";
+            redirect[24 + at] = static_cast<char>(c);
+            const std::string body = session_body(redirect);
+            INFO("byte " << c << " at " << at);
+            CHECK(read_plain_session_answer(body).has_value() == plain);
+            CHECK(plain_reading_agrees(body));
+        }
+    }
+}
