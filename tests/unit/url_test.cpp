@@ -107,3 +107,19 @@ TEST_CASE("an Origin holds exactly the URLs that parse to its scheme, host and p
     CHECK(Origin(*parse_url("http://[::1]:9000")).text() == "http://[::1]:9000");
     CHECK(Origin(*parse_url("https://pay.example.com")).holds("https://pay.example.com/sso"));
 }
+
+TEST_CASE("every byte a URL may not hold is refused wherever it stands") {
+    // URLs are checked eight bytes at a time, then byte by byte.
+    const std::string prefix = "https://pay.example.com/";
+    const Origin origin(*parse_url(prefix));
+    for (int c = 0; c < 256; ++c) {
+        const bool allowed = c > 0x20 && c < 0x7F && c != '\\';
+        for (std::size_t at = 0; at < 20; ++at) {
+            std::string text = prefix + "abcdefghijklmnopqrstuvwxyz";
+            text[prefix.size() + at] = static_cast<char>(c);
+            INFO("byte " << c << " at " << at);
+            CHECK(parse_url(text).has_value() == allowed);
+            CHECK(origin.holds(text) == allowed);
+        }
+    }
+}
