@@ -173,7 +173,6 @@ class Connection {
     bool reusable() const { return reusable_; }
     bool answer_started() const { return answer_started_; }
     bool tls_session_resumed() const { return tls_session_resumed_; }
-    const std::string &origin() const { return origin_; }
 
     // For an idle connection: false when the server has closed it or sent
     // something unasked (readable socket), so it must not be reused.

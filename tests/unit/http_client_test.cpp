@@ -72,6 +72,7 @@ class TestServer {
         std::vector<std::string> names{"127.0.0.1"};  // the certificate's names
         bool cn_only = false;  // the first name as the subject's CN, and no SAN
         bool tls12_only = false;
+        std::string address = "127.0.0.1";  // where it listens
     };
     using Handler = std::function<Reply(const Seen &)>;
 
@@ -89,8 +90,9 @@ class TestServer {
                 SSL_CTX_set_max_proto_version(context_.native_handle(), TLS1_2_VERSION);
             }
         }
-        acceptor_.open(tcp::v4());
-        acceptor_.bind({net::ip::make_address("127.0.0.1"), 0});
+        const auto address = net::ip::make_address(options_.address);
+        acceptor_.open(address.is_v6() ? tcp::v6() : tcp::v4());
+        acceptor_.bind({address, 0});
         acceptor_.listen();
         port_ = acceptor_.local_endpoint().port();
         accept_thread_ = std::thread([this] { accept_loop(); });
@@ -113,7 +115,7 @@ class TestServer {
             net::io_context ioc;
             tcp::socket wake(ioc);
             error_code ignored;
-            wake.connect({net::ip::make_address("127.0.0.1"), port_}, ignored);
+            wake.connect({net::ip::make_address(options_.address), port_}, ignored);
         }
         accept_thread_.join();
         for (auto &thread : threads_)
@@ -352,6 +354,18 @@ TEST_CASE("http client: a given User-Agent replaces the configured one, and leng
     CHECK(seen[1].user_agent == "wisepay-test/1");
     CHECK(seen[1].content_length.empty());
     CHECK(seen[1].connection == 1);  // the first request was framed right
+}
+
+TEST_CASE("http client: an IPv6 literal is verified against the certificate, Host in brackets") {
+    Pki pki;
+    TestServer server(pki.ca, {.names = {"::1"}, .address = "::1"}, ok);
+    Client client(pki.options());
+    const std::string url = "https://[::1]:" + std::to_string(server.port()) + "/";
+    CHECK(client.send(request_to(url), in(5s)).status == 200);
+    const auto seen = server.seen();
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].sni.empty());
+    CHECK(seen[0].host == "[::1]:" + std::to_string(server.port()));
 }
 
 TEST_CASE("http client: a host name is resolved, sent as SNI and verified") {
