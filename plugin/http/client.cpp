@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <mutex>
 #include <new>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
 #include "plugin/http/connection.h"
@@ -26,26 +28,61 @@ bool iequals(std::string_view a, std::string_view b) {
     });
 }
 
-// RFC 9110 token characters, for header names.
+// RFC 9110 token characters (tchar), for header names, by byte value: a
+// search of the punctuation list for every '-' was most of a request's
+// checks.
+constexpr std::array<bool, 256> kTokenChars = [] {
+    std::array<bool, 256> table{};
+    for (int c = '0'; c <= '9'; ++c)
+        table[c] = true;
+    for (int c = 'a'; c <= 'z'; ++c)
+        table[c] = true;
+    for (int c = 'A'; c <= 'Z'; ++c)
+        table[c] = true;
+    for (const char c : std::string_view("!#$%&'*+-.^_`|~"))
+        table[static_cast<unsigned char>(c)] = true;
+    return table;
+}();
+
 bool is_token(std::string_view s) {
     if (s.empty())
         return false;
     for (const char c : s) {
-        const bool alnum =
-            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) {
+        if (!kTokenChars[static_cast<unsigned char>(c)])
             return false;
-        }
     }
     return true;
 }
 
+bool is_field_value_byte(unsigned char byte) {
+    return (byte >= 0x20 || byte == '\t') && byte != 0x7F;
+}
+
 // Visible characters, space, tab and obs-text: no CR, LF, NUL or other
-// control characters that could split or smuggle a header.
+// control characters that could split or smuggle a header. Eight bytes at a
+// time, since the API key is most of a request's field bytes: a word with
+// no byte below 0x20 and none equal to 0x7F passes whole, any other word
+// byte by byte (a tab is below 0x20 but allowed).
 bool is_field_value(std::string_view s) {
-    for (const char c : s) {
-        const auto byte = static_cast<unsigned char>(c);
-        if ((byte < 0x20 && byte != '\t') || byte == 0x7F)
+    constexpr std::uint64_t kOnes = 0x0101010101010101;
+    constexpr std::uint64_t kHighs = 0x8080808080808080;
+    // Non-zero exactly when some byte of `word` is below n (n <= 0x80).
+    const auto has_byte_below = [](std::uint64_t word, std::uint64_t n) {
+        return (word - kOnes * n) & ~word & kHighs;
+    };
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, s.data() + i, 8);
+        if (has_byte_below(word, 0x20) || has_byte_below(word ^ (kOnes * 0x7F), 1)) {
+            for (std::size_t j = i; j < i + 8; ++j) {
+                if (!is_field_value_byte(static_cast<unsigned char>(s[j])))
+                    return false;
+            }
+        }
+    }
+    for (; i < s.size(); ++i) {
+        if (!is_field_value_byte(static_cast<unsigned char>(s[i])))
             return false;
     }
     return true;
@@ -67,10 +104,18 @@ constexpr std::array<std::string_view, 8> kReservedFields = {
     "host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade",
     "te",   "trailer"};
 
+// What connections are pooled and TLS sessions remembered under. Made only
+// for a new connection: a click finds its pool by scheme, host and port.
 std::string origin_of(const Url &url) {
     const bool ipv6 = url.host.find(':') != std::string::npos;
     return url.scheme + "://" + (ipv6 ? "[" + url.host + "]" : url.host) + ":" +
            std::to_string(url.port);
+}
+
+// A number as decimal digits in `out`, for the request's fields.
+std::string_view decimal(std::size_t value, std::array<char, 20> &out) {
+    const auto end = std::to_chars(out.data(), out.data() + out.size(), value).ptr;
+    return {out.data(), static_cast<std::size_t>(end - out.data())};
 }
 
 [[noreturn]] void refuse(const Url &url, const std::string &why) {
@@ -85,10 +130,19 @@ std::string origin_of(const Url &url) {
 struct Client::Impl {
     explicit Impl(ClientOptions opts) : options(std::move(opts)), tls(options.ca_file) {}
 
+    // The idle connections to one origin, newest last.
+    struct Pool {
+        std::string scheme;
+        std::string host;
+        std::uint16_t port = 0;
+        std::vector<std::unique_ptr<Connection>> idle;
+    };
+
     Response send(const Request &request, Clock::time_point deadline);
     WireRequest build(const Request &request) const;
-    std::unique_ptr<Connection> checkout(const std::string &origin);
-    void checkin(std::unique_ptr<Connection> connection);
+    Pool *pool_for_locked(const Url &url);
+    std::unique_ptr<Connection> checkout(const Url &url);
+    void checkin(std::unique_ptr<Connection> connection, const Url &url);
     // Moves out idle connections too old to trust; the caller closes them
     // after releasing the lock.
     void evict_stale_locked(Clock::time_point now, std::vector<std::unique_ptr<Connection>> &out);
@@ -102,9 +156,11 @@ struct Client::Impl {
     // it twice, so nothing slow (a clock read, an allocation, a close) runs
     // under it.
     mutable std::mutex mutex;
-    // Newest last. An origin's entry stays when it empties: there are few
-    // origins, and dropping it would free and allocate on every click.
-    std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
+    // One per origin ever used, searched in order: there are few, and a
+    // search compares the URL's scheme, host and port where a map needed an
+    // origin string made and hashed on every click. A pool stays when it
+    // empties, since dropping it would free and allocate on every click.
+    std::vector<Pool> pools;
     std::atomic<std::uint64_t> connects{0};
     std::atomic<std::uint64_t> reuses{0};
     std::atomic<std::uint64_t> tls_resumptions{0};
@@ -141,7 +197,11 @@ WireRequest Client::Impl::build(const Request &request) const {
     }
 
     const std::string_view method = bhttp::to_string(request.method);
-    const std::string host = url.authority();
+    // Host: url.authority(), written from its parts.
+    const bool ipv6 = url.host.find(':') != std::string::npos;
+    const bool default_port = url.port == (url.is_https() ? 443 : 80);
+    std::array<char, 20> port_digits;
+    const std::string_view port = default_port ? "" : decimal(url.port, port_digits);
     const bool own_user_agent = !user_agent_given && !options.user_agent.empty();
     // A length for any body, and for POST, PUT and OPTIONS even without one
     // (as Beast's prepare_payload does). No Connection field: HTTP/1.1
@@ -149,12 +209,14 @@ WireRequest Client::Impl::build(const Request &request) const {
     const bool length_field = !request.body.empty() || request.method == bhttp::verb::post ||
                               request.method == bhttp::verb::put ||
                               request.method == bhttp::verb::options;
-    const std::string length = std::to_string(request.body.size());
+    std::array<char, 20> length_digits;
+    const std::string_view length = decimal(request.body.size(), length_digits);
     // Calls emit(part) for each piece of the request, in wire order.
     const auto each_part = [&](auto &&emit) {
         const auto line = [&](const auto &...parts) { (emit(std::string_view(parts)), ...); };
         line(method, " ", url.target, " HTTP/1.1\r\n");
-        line("Host: ", host, "\r\n");
+        line("Host: ", ipv6 ? "[" : "", url.host, ipv6 ? "]" : "", default_port ? "" : ":", port,
+             "\r\n");
         if (own_user_agent)
             line("User-Agent: ", options.user_agent, "\r\n");
         for (const Header &header : request.headers)
@@ -168,11 +230,24 @@ WireRequest Client::Impl::build(const Request &request) const {
     each_part([&](std::string_view part) { size += part.size(); });
     WireRequest wire{SecretBytes(size), request.method == bhttp::verb::head};
     unsigned char *out = wire.bytes.data();
-    each_part([&](std::string_view part) { out = std::copy(part.begin(), part.end(), out); });
+    // memcpy: std::copy from char to unsigned char went byte by byte.
+    each_part([&](std::string_view part) {
+        if (!part.empty())
+            std::memcpy(out, part.data(), part.size());
+        out += part.size();
+    });
     return wire;
 }
 
-std::unique_ptr<Connection> Client::Impl::checkout(const std::string &origin) {
+Client::Impl::Pool *Client::Impl::pool_for_locked(const Url &url) {
+    for (Pool &pool : pools) {
+        if (pool.port == url.port && pool.host == url.host && pool.scheme == url.scheme)
+            return &pool;
+    }
+    return nullptr;
+}
+
+std::unique_ptr<Connection> Client::Impl::checkout(const Url &url) {
     for (;;) {
         std::vector<std::unique_ptr<Connection>> stale;
         std::unique_ptr<Connection> candidate;
@@ -181,14 +256,14 @@ std::unique_ptr<Connection> Client::Impl::checkout(const std::string &origin) {
         {
             std::lock_guard lock(mutex);
             evict_stale_locked(now, stale);
-            auto it = idle.find(origin);
-            if (it != idle.end() && !it->second.empty()) {
+            Pool *pool = pool_for_locked(url);
+            if (pool != nullptr && !pool->idle.empty()) {
                 // The one this thread used last if it is idle, else the
                 // newest. Threads that keep their connection keep its TLS
                 // state in their core's cache, and the scheduler keeps each
                 // thread beside whatever wakes it; a shuffled pool showed as
                 // a hundred times more CPU migrations under load.
-                auto &connections = it->second;
+                auto &connections = pool->idle;
                 auto mine = std::find_if(connections.rbegin(), connections.rend(),
                                          [&](const auto &c) { return c->last_user == self; });
                 auto chosen = mine != connections.rend() ? std::prev(mine.base())
@@ -208,7 +283,7 @@ std::unique_ptr<Connection> Client::Impl::checkout(const std::string &origin) {
     }
 }
 
-void Client::Impl::checkin(std::unique_ptr<Connection> connection) {
+void Client::Impl::checkin(std::unique_ptr<Connection> connection, const Url &url) {
     if (!connection->reusable() || options.max_idle_per_origin == 0 ||
         options.idle_timeout <= std::chrono::seconds::zero()) {
         return;
@@ -220,9 +295,15 @@ void Client::Impl::checkin(std::unique_ptr<Connection> connection) {
     {
         std::lock_guard lock(mutex);
         evict_stale_locked(now, stale);
-        auto &connections = idle[connection->origin()];
-        if (connections.size() < options.max_idle_per_origin) {
-            connections.push_back(std::move(connection));
+        Pool *pool = pool_for_locked(url);
+        if (pool == nullptr) {
+            pool = &pools.emplace_back();
+            pool->scheme = url.scheme;
+            pool->host = url.host;
+            pool->port = url.port;
+        }
+        if (pool->idle.size() < options.max_idle_per_origin) {
+            pool->idle.push_back(std::move(connection));
         }
     }
     // Over the cap, `connection` is closed here, outside the lock.
@@ -230,7 +311,8 @@ void Client::Impl::checkin(std::unique_ptr<Connection> connection) {
 
 void Client::Impl::evict_stale_locked(Clock::time_point now,
                                       std::vector<std::unique_ptr<Connection>> &out) {
-    for (auto &[origin, connections] : idle) {
+    for (Pool &pool : pools) {
+        auto &connections = pool.idle;
         for (auto c = connections.begin(); c != connections.end();) {
             if (now - (*c)->idle_since >= options.idle_timeout) {
                 out.push_back(std::move(*c));
@@ -249,17 +331,16 @@ Response Client::Impl::send(const Request &request, Clock::time_point deadline) 
         throw TransportError(Failure::kTimeout, false,
                              "request to " + url.authority() + ": the deadline had passed");
     }
-    const std::string origin = origin_of(url);
     const Limits &limits = options.limits;
 
-    std::unique_ptr<Connection> connection = checkout(origin);
+    std::unique_ptr<Connection> connection = checkout(url);
     bool reused = connection != nullptr;
     bool sent_before = false;  // by an earlier attempt
     for (;;) {
         try {
             if (!connection) {
-                connection =
-                    Connection::open(url, origin, url.is_https() ? &tls : nullptr, dns, deadline);
+                connection = Connection::open(url, origin_of(url), url.is_https() ? &tls : nullptr,
+                                              dns, deadline);
                 ++connects;
                 if (connection->tls_session_resumed())
                     ++tls_resumptions;
@@ -267,7 +348,7 @@ Response Client::Impl::send(const Request &request, Clock::time_point deadline) 
             Response response = connection->exchange(wire, limits, deadline);
             response.reused_connection = reused;
             response.tls_session_resumed = connection->tls_session_resumed();
-            checkin(std::move(connection));
+            checkin(std::move(connection), url);
             return response;
         } catch (const TransportError &e) {
             // A failed stream is never reused. A pooled one can have been
@@ -313,8 +394,8 @@ Response Client::send(const Request &request, std::chrono::steady_clock::time_po
 Client::PoolStats Client::pool_stats() const {
     std::lock_guard lock(impl_->mutex);
     PoolStats stats;
-    for (const auto &entry : impl_->idle)
-        stats.idle += entry.second.size();
+    for (const auto &pool : impl_->pools)
+        stats.idle += pool.idle.size();
     stats.connects = impl_->connects;
     stats.reuses = impl_->reuses;
     stats.tls_resumptions = impl_->tls_resumptions;

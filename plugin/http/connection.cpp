@@ -12,12 +12,13 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/vector_body.hpp>
 #include <boost/system/system_error.hpp>
+#include <cerrno>
 #include <cstdint>
+#include <ctime>
 #include <limits>
 #include <utility>
 
@@ -34,10 +35,57 @@ namespace bhttp = boost::beast::http;
 using boost::system::error_code;
 using tcp = boost::asio::ip::tcp;
 
-// The answer's body and header fields go to memory that is wiped when it
-// is released: an answer can carry a sign-in URL or echo the key back.
-using AnswerParser =
-    bhttp::response_parser<bhttp::vector_body<char, WipingAllocator<char>>, WipingAllocator<char>>;
+// Parses one answer into a Response: its status, its body (in memory that
+// is wiped when it is released: an answer can carry a sign-in URL or echo
+// the key back), and the two header fields a Response holds. Beast's parser
+// checks every field as before; the others are then dropped, neither
+// allocated nor kept, where a response_parser stored each in a node of its
+// own and looked the two up afterwards.
+class AnswerParser final : public bhttp::basic_parser<false> {
+  public:
+    explicit AnswerParser(Response &response) : response_(response) {}
+
+  private:
+    void on_request_impl(bhttp::verb, beast::string_view, beast::string_view, int,
+                         error_code &) override {}
+    void on_response_impl(int code, beast::string_view, int, error_code &) override {
+        response_.status = static_cast<unsigned>(code);
+    }
+    void on_field_impl(bhttp::field name, beast::string_view, beast::string_view value,
+                       error_code &) override {
+        // The first of each, as a fields container gives it.
+        if (name == bhttp::field::retry_after && !have_retry_after_) {
+            response_.retry_after.assign(value.data(), value.size());
+            have_retry_after_ = true;
+        } else if (name == bhttp::field::content_type && !have_content_type_) {
+            response_.content_type.assign(value.data(), value.size());
+            have_content_type_ = true;
+        }
+    }
+    void on_header_impl(error_code &) override {}
+    void on_body_init_impl(const boost::optional<std::uint64_t> &length, error_code &) override {
+        // The parser has held a Content-Length to the body limit by now.
+        if (length)
+            response_.body.reserve(static_cast<std::size_t>(*length));
+    }
+    std::size_t on_body_impl(beast::string_view part, error_code &) override {
+        return append(part);
+    }
+    void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code &) override {}
+    std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view part, error_code &) override {
+        return append(part);
+    }
+    void on_finish_impl(error_code &) override {}
+
+    std::size_t append(beast::string_view part) {
+        response_.body.insert(response_.body.end(), part.begin(), part.end());
+        return part.size();
+    }
+
+    Response &response_;
+    bool have_retry_after_ = false;
+    bool have_content_type_ = false;
+};
 
 // Wipes all of a read buffer's storage, read or not, and leaves it empty.
 template <typename Buffer>
@@ -161,6 +209,43 @@ tcp::resolver::results_type DnsResolver::resolve(const std::string &host, std::u
 }
 
 // ---------------------------------------------------------------------------
+// Waiting for the socket
+
+static_assert(POLLIN == 0x001 && POLLOUT == 0x004, "DeadlineSocket's event values");
+
+bool DeadlineSocket::wait(short events, error_code &ec) {
+    pollfd fd{};
+    fd.fd = socket_.native_handle();
+    fd.events = events;
+    if (fd.fd < 0) {
+        ec = net::error::bad_descriptor;
+        return false;
+    }
+    for (;;) {
+        const auto left = deadline_ - Clock::now();
+        if (left <= Clock::duration::zero()) {
+            ec = beast::error::timeout;
+            return false;
+        }
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(left);
+        timespec timeout{};
+        timeout.tv_sec = static_cast<std::time_t>(seconds.count());
+        timeout.tv_nsec = static_cast<long>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(left - seconds).count());
+        const int ready = ::ppoll(&fd, 1, &timeout, nullptr);
+        if (ready > 0) {
+            ec = {};
+            return true;
+        }
+        if (ready < 0 && errno != EINTR) {
+            ec = error_code(errno, boost::system::system_category());
+            return false;
+        }
+        // Timed out (the deadline is checked above) or interrupted: again.
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Running one asynchronous operation of a connection to completion or to the
 // deadline, on the calling thread.
 
@@ -172,9 +257,7 @@ error_code Connection::run(Clock::time_point deadline, Initiate &&initiate) {
         result = ec;
         done = true;
     });
-    // The deadline is enforced here, not by a timer on the stream: arming
-    // and cancelling one per operation cost two timerfd calls and two more
-    // epoll waits on every click.
+    // The deadline is enforced here, not by a timer on the socket.
     ioc_.restart();
     ioc_.run_until(deadline);
     if (!done) {
@@ -188,7 +271,7 @@ error_code Connection::run(Clock::time_point deadline, Initiate &&initiate) {
     return result;
 }
 
-beast::tcp_stream &Connection::tcp() {
+DeadlineSocket &Connection::socket() {
     return tls_ ? tls_->next_layer() : *plain_;
 }
 
@@ -221,6 +304,14 @@ std::unique_ptr<Connection> Connection::open(const Url &url, std::string origin,
                                  "cannot make a TLS connection object: " + std::string(e.what()));
         }
         SSL *native = c->tls_->native_handle();
+        // Asio sets SSL_MODE_RELEASE_BUFFERS, so OpenSSL allocates its
+        // 17 KiB read and write buffers for every record it reads or writes
+        // and frees them as soon as they empty; with SSL_OP_CLEANSE_PLAINTEXT
+        // each free also wipes all 17 KiB, twice per answer (once for the
+        // read that finds nothing yet). Kept instead, they cost 34 KiB per
+        // pooled connection. The plaintext of each record is still wiped as
+        // it is read, and the whole read buffer when the SSL is freed.
+        SSL_clear_mode(native, SSL_MODE_RELEASE_BUFFERS);
         // SNI carries host names only (RFC 6066).
         if (not_ip && SSL_set_tlsext_host_name(native, url.host.c_str()) != 1) {
             throw TransportError(Failure::kTls, false, "cannot set SNI for " + where);
@@ -237,21 +328,25 @@ std::unique_ptr<Connection> Connection::open(const Url &url, std::string origin,
 
     error_code ec = c->run(deadline, [&](auto handler) {
         if (not_ip) {
-            c->tcp().async_connect(endpoints, std::move(handler));
+            net::async_connect(c->tcp(), endpoints, std::move(handler));
         } else {
             c->tcp().async_connect(tcp::endpoint(address, url.port), std::move(handler));
         }
     });
+    if (!ec) {
+        // From here on reads and writes are synchronous and never block:
+        // DeadlineSocket does the waiting, up to the deadline.
+        c->tcp().non_blocking(true, ec);
+    }
     if (ec) {
         throw TransportError(is_timeout(ec) ? Failure::kTimeout : Failure::kConnect, false,
                              "connecting to " + where + " failed: " + ec.message());
     }
-    c->tcp().socket().set_option(tcp::no_delay(true), ec);  // best effort
+    c->tcp().set_option(tcp::no_delay(true), ec);  // best effort
+    c->socket().set_deadline(deadline);
 
     if (c->tls_) {
-        ec = c->run(deadline, [&](auto handler) {
-            c->tls_->async_handshake(ssl::stream_base::client, std::move(handler));
-        });
+        c->tls_->handshake(ssl::stream_base::client, ec);
         if (ec) {
             if (!is_timeout(ec))
                 tls->forget(c->origin_);
@@ -279,13 +374,13 @@ Connection::~Connection() {
     }
     if (tls_ || plain_) {
         error_code ignored;
-        tcp().socket().close(ignored);
+        tcp().close(ignored);
     }
 }
 
 bool Connection::still_open() {
     pollfd fd{};
-    fd.fd = tcp().socket().native_handle();
+    fd.fd = tcp().native_handle();
     fd.events = POLLIN;
     return fd.fd >= 0 && ::poll(&fd, 1, 0) == 0;
 }
@@ -302,11 +397,10 @@ Response Connection::exchange(const WireRequest &request, const Limits &limits,
         ~WipeOnExit() { wipe(buffer); }
     } const wipe_buffer{buffer_};
 
-    error_code ec = run(deadline, [&](auto handler) {
-        with_stream([&](auto &stream) {
-            net::async_write(stream, net::buffer(request.bytes.data(), request.bytes.size()),
-                             std::move(handler));
-        });
+    socket().set_deadline(deadline);
+    error_code ec;
+    with_stream([&](auto &stream) {
+        net::write(stream, net::buffer(request.bytes.data(), request.bytes.size()), ec);
     });
     if (ec) {
         // Some of it may have gone out: say so.
@@ -314,37 +408,27 @@ Response Connection::exchange(const WireRequest &request, const Limits &limits,
                              "sending to " + origin_ + " failed: " + ec.message());
     }
 
+    socket().wait_before_reading();
     for (;;) {
         // A fresh parser per message; the buffer is the connection's.
-        AnswerParser parser;
+        Response response;
+        AnswerParser parser(response);
         parser.header_limit(static_cast<std::uint32_t>(
             std::min<std::size_t>(limits.header, std::numeric_limits<std::uint32_t>::max())));
         parser.body_limit(limits.body);
         parser.skip(request.head);  // the answer to HEAD has a length but no body
         const bool had_bytes = buffer_.size() != 0;
-        ec = run(deadline, [&](auto handler) {
-            with_stream([&](auto &stream) {
-                bhttp::async_read(stream, buffer_, parser, std::move(handler));
-            });
-        });
+        with_stream([&](auto &stream) { bhttp::read(stream, buffer_, parser, ec); });
         if (had_bytes || parser.got_some())
             answer_started_ = true;
         if (ec) {
             throw TransportError(classify_read_error(ec), true,
                                  "reading the answer from " + origin_ + " failed: " + ec.message());
         }
-        auto &message = parser.get();
-        const unsigned status = message.result_int();
+        const unsigned status = response.status;
         if (status >= 100 && status < 200 && status != 101)
             continue;  // interim answer
 
-        Response response;
-        response.status = status;
-        const auto retry_after = message[bhttp::field::retry_after];
-        response.retry_after.assign(retry_after.data(), retry_after.size());
-        const auto content_type = message[bhttp::field::content_type];
-        response.content_type.assign(content_type.data(), content_type.size());
-        response.body = std::move(message.body());
         // Reusable only when the answer allows keep-alive and nothing
         // unasked follows it; a 101 would switch protocols.
         reusable_ = parser.keep_alive() && buffer_.size() == 0 && status != 101;

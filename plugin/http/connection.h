@@ -1,7 +1,6 @@
-// One HTTP/1.1 connection (TLS or, for local demos, plain TCP) with its own
-// io_context, so that the thread that uses it drives exactly its operations,
-// each bounded by the caller's deadline. Not thread-safe: the pool hands a
-// connection to one thread at a time.
+// One HTTP/1.1 connection (TLS or, for local demos, plain TCP), driven by
+// the thread that uses it, every wait bounded by the caller's deadline. Not
+// thread-safe: the pool hands a connection to one thread at a time.
 #pragma once
 
 #include <openssl/crypto.h>
@@ -10,7 +9,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/system/error_code.hpp>
+#include <boost/system/system_error.hpp>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "plugin/http/errors.h"
@@ -66,6 +67,86 @@ class DnsResolver {
     std::vector<std::shared_ptr<Lookup>> abandoned_;
 };
 
+// A connected TCP socket whose synchronous reads and writes wait for it with
+// ppoll(), never past a deadline: the layer below the TLS stream, and the
+// stream itself for plain http. The socket is in non-blocking mode, so a
+// read or write that cannot go ahead returns at once and this waits. After
+// a timeout the socket must not be used again (a TLS stream above it may
+// have lost bytes in flight).
+//
+// A request and its answer take one write, one ppoll and one read. Through
+// Asio's reactor the same took two more system calls (an epoll_wait that
+// only picked up the write's completion, and a read that found nothing
+// yet), and a handler dispatched for every step.
+class DeadlineSocket {
+  public:
+    using lowest_layer_type = boost::asio::ip::tcp::socket;
+    using executor_type = lowest_layer_type::executor_type;
+
+    explicit DeadlineSocket(boost::asio::io_context &ioc) : socket_(ioc) {}
+
+    lowest_layer_type &lowest_layer() { return socket_; }
+    executor_type get_executor() { return socket_.get_executor(); }
+
+    // For the reads and writes that follow. Also forgets wait_before_reading().
+    void set_deadline(Clock::time_point deadline) {
+        deadline_ = deadline;
+        wait_first_ = false;
+    }
+    // The next read waits before it tries: just after a request the answer
+    // is not there yet, and a read that finds nothing is a system call for
+    // nothing.
+    void wait_before_reading() { wait_first_ = true; }
+
+    template <typename MutableBuffers>
+    std::size_t read_some(const MutableBuffers &buffers, boost::system::error_code &ec) {
+        if (std::exchange(wait_first_, false) && !wait(kReadable, ec))
+            return 0;
+        for (;;) {
+            const std::size_t n = socket_.read_some(buffers, ec);
+            if (ec != boost::asio::error::would_block || !wait(kReadable, ec))
+                return n;
+        }
+    }
+    template <typename ConstBuffers>
+    std::size_t write_some(const ConstBuffers &buffers, boost::system::error_code &ec) {
+        for (;;) {
+            const std::size_t n = socket_.write_some(buffers, ec);
+            if (ec != boost::asio::error::would_block || !wait(kWritable, ec))
+                return n;
+        }
+    }
+    // The throwing forms that the stream concepts require.
+    template <typename MutableBuffers>
+    std::size_t read_some(const MutableBuffers &buffers) {
+        boost::system::error_code ec;
+        const std::size_t n = read_some(buffers, ec);
+        if (ec)
+            throw boost::system::system_error(ec);
+        return n;
+    }
+    template <typename ConstBuffers>
+    std::size_t write_some(const ConstBuffers &buffers) {
+        boost::system::error_code ec;
+        const std::size_t n = write_some(buffers, ec);
+        if (ec)
+            throw boost::system::system_error(ec);
+        return n;
+    }
+
+  private:
+    static constexpr short kReadable = 0x001;  // POLLIN
+    static constexpr short kWritable = 0x004;  // POLLOUT
+    // Waits until the socket is ready for `events`, has an error or is
+    // closed by the peer (the next read or write reports which). False,
+    // with ec set to beast::error::timeout, once the deadline has passed.
+    bool wait(short events, boost::system::error_code &ec);
+
+    lowest_layer_type socket_;
+    Clock::time_point deadline_{};
+    bool wait_first_ = false;
+};
+
 class Connection {
   public:
     // Connects to `url`'s origin before `deadline`: DNS (skipped for an IP
@@ -92,7 +173,6 @@ class Connection {
     bool reusable() const { return reusable_; }
     bool answer_started() const { return answer_started_; }
     bool tls_session_resumed() const { return tls_session_resumed_; }
-    const std::string &origin() const { return origin_; }
 
     // For an idle connection: false when the server has closed it or sent
     // something unasked (readable socket), so it must not be reused.
@@ -105,17 +185,21 @@ class Connection {
 
   private:
     explicit Connection(std::string origin) : origin_(std::move(origin)) {}
-    boost::beast::tcp_stream &tcp();
+    DeadlineSocket &socket();
+    boost::asio::ip::tcp::socket &tcp() { return socket().lowest_layer(); }
+    // Runs one asynchronous operation (the TCP connect) to completion or
+    // to the deadline, on the calling thread.
     template <typename Initiate>
     boost::system::error_code run(Clock::time_point deadline, Initiate &&initiate);
     template <typename Operation>
     auto with_stream(Operation &&operation);
 
-    // Declared first, destroyed last: the streams use its services.
+    // Declared first, destroyed last: the sockets and streams use its
+    // services (the connect, and the TLS stream's own timers).
     boost::asio::io_context ioc_{1};
     const std::string origin_;  // also what TLS sessions are remembered under
-    std::optional<boost::asio::ssl::stream<boost::beast::tcp_stream>> tls_;
-    std::optional<boost::beast::tcp_stream> plain_;
+    std::optional<boost::asio::ssl::stream<DeadlineSocket>> tls_;
+    std::optional<DeadlineSocket> plain_;
     // Kept across answers. Reallocation wipes the old storage, and each
     // exchange wipes all of it at the end: it held the answer.
     using ReadBuffer = boost::beast::basic_flat_buffer<WipingAllocator<char>>;

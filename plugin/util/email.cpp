@@ -9,23 +9,34 @@ namespace wisepay {
 
 std::optional<std::string> normalize_email(std::string_view raw) {
     const std::string_view email = text::trim(raw);
-    if (email.empty() || email.size() > 254 || !text::is_valid_utf8(email) ||
-        text::has_control_chars(email) || email.find_first_of(" \t") != std::string_view::npos) {
+    if (email.empty() || email.size() > 254)
         return std::nullopt;
+    // One pass over the bytes for what every byte must be and where '@'
+    // and the domain's dots stand; UTF-8 is checked only when a byte is not
+    // ASCII. (Each check had a pass of its own, and one search after another.)
+    std::size_t at = std::string_view::npos;
+    bool ascii = true;
+    for (std::size_t i = 0; i < email.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(email[i]);
+        if (byte < 0x20 || byte == 0x7F || byte == ' ')
+            return std::nullopt;  // control characters (tab among them) and spaces
+        if (byte >= 0x80) {
+            ascii = false;
+        } else if (byte == '@') {
+            if (at != std::string_view::npos)
+                return std::nullopt;  // a second '@'
+            at = i;
+        } else if (byte == '.' && at != std::string_view::npos && i - 1 > at &&
+                   email[i - 1] == '.') {
+            return std::nullopt;  // ".." in the domain
+        }
     }
-    const auto at = email.find('@');
-    if (at == std::string_view::npos || email.find('@', at + 1) != std::string_view::npos) {
+    if (at == std::string_view::npos || at == 0 || at > 64 || at + 1 == email.size())
+        return std::nullopt;  // no '@', or a local part or domain that is empty or too long
+    if (email[at + 1] == '.' || email.back() == '.')
         return std::nullopt;
-    }
-    const std::string_view local = email.substr(0, at);
-    const std::string_view domain = email.substr(at + 1);
-    if (local.empty() || local.size() > 64 || domain.empty()) {
+    if (!ascii && !text::is_valid_utf8(email))
         return std::nullopt;
-    }
-    if (domain.front() == '.' || domain.back() == '.' ||
-        domain.find("..") != std::string_view::npos) {
-        return std::nullopt;
-    }
     return std::string(email);
 }
 

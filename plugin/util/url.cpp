@@ -5,6 +5,8 @@
 #include "plugin/util/url.h"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace wisepay {
 namespace {
@@ -23,6 +25,38 @@ bool is_host_char(char c) {
            c == '.' || c == '_';
 }
 
+bool is_url_char(char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte > 0x20 && byte < 0x7F && c != '\\';
+}
+
+// The characters a URL may hold anywhere: no white space, control
+// characters, non-ASCII or backslashes. Eight bytes at a time, then byte by
+// byte: a sign-in URL is a few hundred of them.
+bool has_only_url_chars(std::string_view text) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101;
+    constexpr std::uint64_t kHighs = 0x8080808080808080;
+    // Non-zero exactly when some byte of `w` is below n (n <= 0x80).
+    const auto below = [](std::uint64_t w, std::uint64_t n) {
+        return (w - kOnes * n) & ~w & kHighs;
+    };
+    std::size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, text.data() + i, sizeof word);
+        // Bit 7 of each byte that is 0x7F or above; the addition cannot
+        // carry into the next byte, since the high bits are cleared first.
+        const std::uint64_t high_or_del = (word | ((word & ~kHighs) + kOnes)) & kHighs;
+        if ((below(word, 0x21) | high_or_del | below(word ^ (kOnes * '\\'), 1)) != 0)
+            return false;
+    }
+    for (; i < text.size(); ++i) {
+        if (!is_url_char(text[i]))
+            return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 std::string Url::authority() const {
@@ -34,12 +68,8 @@ std::string Url::authority() const {
 namespace {
 
 std::optional<Url> parse(std::string_view text, bool keep_target) {
-    for (char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte <= 0x20 || byte >= 0x7F || c == '\\') {
-            return std::nullopt;
-        }
-    }
+    if (!has_only_url_chars(text))
+        return std::nullopt;
     const auto scheme_end = text.find("://");
     if (scheme_end == std::string_view::npos) {
         return std::nullopt;
@@ -132,6 +162,24 @@ std::optional<Url> parse_url(std::string_view text) {
 
 std::optional<Url> parse_url_origin(std::string_view text) {
     return parse(text, false);
+}
+
+Origin::Origin(const Url &url)
+    : scheme_(url.scheme), host_(url.host), port_(url.port), text_(url.scheme + "://") {
+    text_ += url.authority();
+}
+
+bool Origin::holds(std::string_view text) const {
+    // Written as text_, then the end of the authority: parse() would find
+    // this scheme, this host and this port (text_ is made of a parsed URL),
+    // provided the whole URL has only the characters it allows.
+    if (text.starts_with(text_)) {
+        const std::string_view rest = text.substr(text_.size());
+        if (rest.empty() || rest.front() == '/' || rest.front() == '?' || rest.front() == '#')
+            return has_only_url_chars(text);
+    }
+    const auto url = parse_url_origin(text);
+    return url && url->scheme == scheme_ && url->host == host_ && url->port == port_;
 }
 
 }  // namespace wisepay

@@ -29,4 +29,30 @@ std::optional<Url> parse_url(std::string_view text);
 // copy of the target would be one more unwiped copy of the credential.
 std::optional<Url> parse_url_origin(std::string_view text);
 
+// An origin (scheme, host and port) that URLs are checked against. Built
+// once, it also keeps the text every URL on it starts with as the plugin
+// writes URLs ("https://host", or "https://host:port" for another port), so
+// that checking such a URL is one comparison and one scan.
+class Origin {
+  public:
+    // `url` as parse_url gives it (host in lower case).
+    explicit Origin(const Url &url);
+
+    bool is_https() const { return scheme_ == "https"; }
+    // The origin as text: scheme "://" authority().
+    const std::string &text() const { return text_; }
+
+    // Whether `text` is a URL that parse_url accepts with this scheme, host
+    // and port. Copies nothing of `text` when it starts with text() (any
+    // other spelling, with upper case or the default port written out, is
+    // parsed as parse_url_origin does).
+    bool holds(std::string_view text) const;
+
+  private:
+    std::string scheme_;
+    std::string host_;
+    std::uint16_t port_ = 0;
+    std::string text_;
+};
+
 }  // namespace wisepay

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <thread>
@@ -114,10 +115,6 @@ ErrorBody read_error_body(std::string_view body) {
     return out;
 }
 
-bool same_origin(const Url &a, const Url &b) {
-    return a.scheme == b.scheme && a.host == b.host && a.port == b.port;
-}
-
 // Maps the answers every call shares. Wise-Pay's own message text is never
 // used: a provider's error can echo the key back.
 [[noreturn]] void throw_common_failure(unsigned status, std::string_view body) {
@@ -151,16 +148,26 @@ const json::object &answer_object(const WipedJson &doc) {
     return *doc.object();
 }
 
+bool in_milliseconds(auto value, std::int64_t now) {
+    return value / 1000 >= now - kMaxSessionLifetime && value / 1000 <= now + kMaxSessionLifetime;
+}
+
+// An integer `expires_at` as checked_expiry() below checks it.
+std::int64_t checked_expiry(std::int64_t value, std::int64_t now) {
+    if (value <= now)
+        throw untrusted("wisepay_session_expired");
+    if (value <= now + kMaxSessionLifetime)
+        return value;
+    throw untrusted(in_milliseconds(value, now) ? "wisepay_expiry_in_milliseconds"
+                                                : "wisepay_expiry_too_far");
+}
+
 // `expires_at` of a sign-in session as Unix seconds, or the refusal that
 // says what is wrong with it: a fraction, a time already past, a time in
 // milliseconds (within a day of now once divided by 1000), or a time more
 // than kMaxSessionLifetime ahead. A whole number written with a fraction
 // or an exponent (1.8e9) is whole; numbers beyond int64 are simply far.
 std::int64_t checked_expiry(const json::value &expires_at, std::int64_t now) {
-    const auto in_milliseconds = [now](auto value) {
-        return value / 1000 >= now - kMaxSessionLifetime &&
-               value / 1000 <= now + kMaxSessionLifetime;
-    };
     if (expires_at.is_double()) {
         const double value = expires_at.get_double();
         if (std::trunc(value) != value)
@@ -169,8 +176,8 @@ std::int64_t checked_expiry(const json::value &expires_at, std::int64_t now) {
             throw untrusted("wisepay_session_expired");
         if (value <= static_cast<double>(now + kMaxSessionLifetime))
             return static_cast<std::int64_t>(value);
-        throw untrusted(in_milliseconds(value) ? "wisepay_expiry_in_milliseconds"
-                                               : "wisepay_expiry_too_far");
+        throw untrusted(in_milliseconds(value, now) ? "wisepay_expiry_in_milliseconds"
+                                                    : "wisepay_expiry_too_far");
     }
     // The parser makes int64 of every integer that fits, uint64 of larger ones.
     if (expires_at.is_uint64() &&
@@ -178,15 +185,166 @@ std::int64_t checked_expiry(const json::value &expires_at, std::int64_t now) {
             static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
         throw untrusted("wisepay_expiry_too_far");
     }
-    const std::int64_t value = expires_at.is_int64()
-                                   ? expires_at.get_int64()
-                                   : static_cast<std::int64_t>(expires_at.get_uint64());
-    if (value <= now)
-        throw untrusted("wisepay_session_expired");
-    if (value <= now + kMaxSessionLifetime)
+    return checked_expiry(expires_at.is_int64()
+                              ? expires_at.get_int64()
+                              : static_cast<std::int64_t>(expires_at.get_uint64()),
+                          now);
+}
+
+// The rules of a sign-in session answer, in the order every reading of it
+// applies them: the same payer, a redirect on the portal, then the expiry
+// (`expiry` checks it and gives Unix seconds).
+template <typename Expiry>
+SsoSession trusted_session(std::string_view redirect_url, std::string_view payer_email,
+                           const Expiry &expiry, std::string_view asked_email,
+                           const AnswerRules &rules) {
+    if (!same_email(payer_email, asked_email)) {
+        throw untrusted("wisepay_payer_mismatch");
+    }
+    // On the portal's origin, so with the portal's scheme.
+    if (!rules.portal.holds(redirect_url) || (!rules.portal.is_https() && !rules.allow_http)) {
+        throw untrusted("wisepay_untrusted_redirect");
+    }
+    SsoSession session;
+    session.expires_at = expiry();
+    session.redirect_url = SecretBytes(redirect_url);
+    return session;
+}
+
+// Reads the subset of JSON that read_plain_session_answer() accepts, in
+// place. Each read gives nullopt (or false) at the first byte outside it.
+class PlainJson {
+  public:
+    explicit PlainJson(std::string_view text) : text_(text) {}
+
+    void skip_space() {
+        while (at_ < text_.size() && (text_[at_] == ' ' || text_[at_] == '\t' ||
+                                      text_[at_] == '\n' || text_[at_] == '\r')) {
+            ++at_;
+        }
+    }
+    // Skips white space, then takes `c` if it comes next.
+    bool take(char c) {
+        skip_space();
+        if (!next_is(c))
+            return false;
+        ++at_;
+        return true;
+    }
+    bool at_end() const { return at_ == text_.size(); }
+    bool next_is(char c) const { return at_ < text_.size() && text_[at_] == c; }
+    bool next_is_digit() const {
+        return at_ < text_.size() && text_[at_] >= '0' && text_[at_] <= '9';
+    }
+
+    // A string of printable ASCII other than '"' and '\\', so that its
+    // bytes are its value.
+    std::optional<std::string_view> string() {
+        if (!take('"'))
+            return std::nullopt;
+        const std::size_t start = at_;
+        // Eight bytes at a time while none ends the string or leaves the
+        // subset (the URL is most of an answer), then byte by byte.
+        while (at_ + 8 <= text_.size() && !ends_plain_run(text_.data() + at_))
+            at_ += 8;
+        for (; at_ < text_.size(); ++at_) {
+            const auto c = static_cast<unsigned char>(text_[at_]);
+            if (c == '"')
+                return text_.substr(start, at_++ - start);
+            if (c < 0x20 || c > 0x7E || c == '\\')
+                return std::nullopt;
+        }
+        return std::nullopt;
+    }
+    // 0, or up to 18 digits without a leading zero: within int64. Whatever
+    // follows must be a ',' or '}', which the caller takes.
+    std::optional<std::int64_t> integer() {
+        if (next_is('0')) {
+            ++at_;
+            return 0;
+        }
+        std::int64_t value = 0;
+        int digits = 0;
+        for (; next_is_digit(); ++at_, ++digits) {
+            if (digits == 18)
+                return std::nullopt;
+            value = value * 10 + (text_[at_] - '0');
+        }
+        if (digits == 0)
+            return std::nullopt;
         return value;
-    throw untrusted(in_milliseconds(value) ? "wisepay_expiry_in_milliseconds"
-                                           : "wisepay_expiry_too_far");
+    }
+    bool literal(std::string_view word) {
+        if (text_.substr(at_, word.size()) != word)
+            return false;
+        at_ += word.size();
+        return true;
+    }
+
+  private:
+    // Whether any of the eight bytes at `p` is '"', '\\', below 0x20 or
+    // above 0x7E. Exact for the word as a whole, which is all it is asked.
+    static bool ends_plain_run(const char *p) {
+        constexpr std::uint64_t kOnes = 0x0101010101010101;
+        constexpr std::uint64_t kHighs = 0x8080808080808080;
+        std::uint64_t word;
+        std::memcpy(&word, p, sizeof word);
+        // Some byte below n (n <= 0x80), or equal to zero.
+        const auto below = [](std::uint64_t w, std::uint64_t n) {
+            return (w - kOnes * n) & ~w & kHighs;
+        };
+        // Bit 7 of each byte that is 0x7F or above; the addition cannot
+        // carry into the next byte, since the high bits are cleared first.
+        const std::uint64_t high_or_del = (word | ((word & ~kHighs) + kOnes)) & kHighs;
+        return (below(word, 0x20) | high_or_del | below(word ^ (kOnes * '"'), 1) |
+                below(word ^ (kOnes * '\\'), 1)) != 0;
+    }
+
+    std::string_view text_;
+    std::size_t at_ = 0;
+};
+
+// Appends `text` as a JSON string, escaped as Boost.JSON's serializer
+// escapes it: '"', '\\' and control characters; every other byte as it is.
+void append_json_string(std::string &out, std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.push_back('"');
+    std::size_t plain = 0;  // start of the bytes not yet appended
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte >= 0x20 && byte != '"' && byte != '\\')
+            continue;
+        out.append(text, plain, i - plain);
+        plain = i + 1;
+        out.push_back('\\');
+        switch (byte) {
+            case '"':
+            case '\\':
+                out.push_back(static_cast<char>(byte));
+                break;
+            case '\b':
+                out.push_back('b');
+                break;
+            case '\f':
+                out.push_back('f');
+                break;
+            case '\n':
+                out.push_back('n');
+                break;
+            case '\r':
+                out.push_back('r');
+                break;
+            case '\t':
+                out.push_back('t');
+                break;
+            default:
+                out.append("u00");
+                out.push_back(kHex[byte >> 4]);
+                out.push_back(kHex[byte & 0x0F]);
+        }
+    }
+    out.append(text, plain);
+    out.push_back('"');
 }
 
 // "Bearer <key>", in a buffer that is wiped when the request goes.
@@ -228,7 +386,10 @@ http::Client make_client(const WisePayOptions &options, const Logger &log) {
 }  // namespace
 
 WisePayApi::WisePayApi(WisePayOptions options, const Logger &log)
-    : options_(std::move(options)), log_(log), client_(make_client(options_, log)) {}
+    : options_(std::move(options)),
+      answer_rules_(options_.portal, options_.allow_insecure_http),
+      log_(log),
+      client_(make_client(options_, log)) {}
 
 http::Response WisePayApi::call(const http::Request &request, Deadline deadline, const char *what) {
     for (int attempt = 1;; ++attempt) {
@@ -286,8 +447,55 @@ http::Response WisePayApi::call(const http::Request &request, Deadline deadline,
     }
 }
 
+std::optional<SessionMembers> read_plain_session_answer(std::string_view body) {
+    PlainJson in(body);
+    if (!in.take('{'))
+        return std::nullopt;
+    std::optional<std::string_view> redirect_url;
+    std::optional<std::string_view> payer_email;
+    std::optional<std::int64_t> expires_at;
+    do {
+        const auto name = in.string();
+        if (!name || !in.take(':'))
+            return std::nullopt;
+        in.skip_space();
+        std::optional<std::string_view> text;
+        std::optional<std::int64_t> number;
+        if (in.next_is('"')) {
+            text = in.string();
+            if (!text)
+                return std::nullopt;
+        } else if (in.next_is_digit()) {
+            number = in.integer();
+            if (!number)
+                return std::nullopt;
+        } else if (!in.literal("true") && !in.literal("false") && !in.literal("null")) {
+            return std::nullopt;  // nested, negative, a fraction, or not JSON
+        }
+        // The members the checks read, each once and of its type; with a
+        // duplicate, Boost.JSON's reading is the one that counts.
+        if (*name == "redirect_url" || *name == "payer_email") {
+            auto &member = *name == "redirect_url" ? redirect_url : payer_email;
+            if (member || !text)
+                return std::nullopt;
+            member = text;
+        } else if (*name == "expires_at") {
+            if (expires_at || !number)
+                return std::nullopt;
+            expires_at = number;
+        }
+    } while (in.take(','));
+    if (!in.take('}'))
+        return std::nullopt;
+    in.skip_space();
+    if (!in.at_end() || !redirect_url || !payer_email || !expires_at)
+        return std::nullopt;
+    return SessionMembers{*redirect_url, *payer_email, *expires_at};
+}
+
 SsoSession read_sso_session_answer(unsigned status, std::string_view body,
-                                   std::string_view asked_email, const AnswerRules &rules) {
+                                   std::string_view asked_email, const AnswerRules &rules,
+                                   std::int64_t now_unix) {
     if (status == 404) {
         const ErrorBody error = read_error_body(body);
         if (error.code == "payer_not_found") {
@@ -299,8 +507,7 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
                               "for help.");
             // Only a link on the portal itself is passed on: anything else
             // would let an answer point users at an arbitrary site.
-            const auto link = parse_url(error.registration_url);
-            if (link && same_origin(*link, rules.portal)) {
+            if (rules.portal.holds(error.registration_url)) {
                 refusal.with_help_url(error.registration_url);
             }
             throw refusal;
@@ -310,6 +517,13 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
         throw_common_failure(status, body);
     }
 
+    // Wise-Pay writes its answers plain: read in place, such an answer
+    // leaves no copy of the URL anywhere but in the session.
+    if (const auto plain = read_plain_session_answer(body)) {
+        return trusted_session(
+            plain->redirect_url, plain->payer_email,
+            [&] { return checked_expiry(plain->expires_at, now_unix); }, asked_email, rules);
+    }
     const WipedJson doc(body);
     const json::object &answer = answer_object(doc);
     const json::value *redirect = answer.if_contains("redirect_url");
@@ -319,17 +533,9 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
         !payer->is_string()) {
         throw untrusted("wisepay_malformed_answer");
     }
-    if (!same_email(payer->get_string(), asked_email)) {
-        throw untrusted("wisepay_payer_mismatch");
-    }
-    const auto url = parse_url_origin(redirect->get_string());
-    if (!url || !same_origin(*url, rules.portal) || (!url->is_https() && !rules.allow_http)) {
-        throw untrusted("wisepay_untrusted_redirect");
-    }
-    SsoSession session;
-    session.expires_at = checked_expiry(*expires, rules.now_unix);
-    session.redirect_url = SecretBytes(std::string_view(redirect->get_string()));
-    return session;
+    return trusted_session(
+        redirect->get_string(), payer->get_string(),
+        [&] { return checked_expiry(*expires, now_unix); }, asked_email, rules);
 }
 
 http::Request WisePayApi::request_to(boost::beast::http::verb method, const char *path,
@@ -344,25 +550,39 @@ http::Request WisePayApi::request_to(boost::beast::http::verb method, const char
     return request;
 }
 
+std::string sso_session_body(const SsoSessionRequest &request) {
+    std::string body;
+    // Room for the whole body unless something needs escaping.
+    body.reserve(64 + request.payer_email.size() + request.invoice_id.size() +
+                 request.invoice_number.size() + request.return_url.size());
+    body += "{\"payer_email\":";
+    append_json_string(body, request.payer_email);
+    body += ",\"invoice\":{\"id\":";
+    append_json_string(body, request.invoice_id);
+    if (!request.invoice_number.empty()) {
+        body += ",\"number\":";
+        append_json_string(body, request.invoice_number);
+    }
+    body += '}';
+    if (!request.return_url.empty()) {
+        body += ",\"return_url\":";
+        append_json_string(body, request.return_url);
+    }
+    body += '}';
+    return body;
+}
+
 SsoSession WisePayApi::create_sso_session(const SecretBytes &api_key,
                                           const SsoSessionRequest &request, Deadline deadline) {
-    json::object invoice{{"id", request.invoice_id}};
-    if (!request.invoice_number.empty())
-        invoice["number"] = request.invoice_number;
-    json::object body{{"payer_email", request.payer_email}, {"invoice", std::move(invoice)}};
-    if (!request.return_url.empty())
-        body["return_url"] = request.return_url;
-
     http::Request post = request_to(beast_http::verb::post, kSsoSessionsPath, api_key);
     post.headers.emplace_back("Content-Type", "application/json");
     // One id for every retry of this click, so Wise-Pay makes one session.
     post.headers.emplace_back("Idempotency-Key", idempotency_key());
-    post.body = json::serialize(body);
+    post.body = sso_session_body(request);
 
     const http::Response response = call(post, deadline, "sign-in session");
-    return read_sso_session_answer(
-        response.status, response.body_text(), request.payer_email,
-        AnswerRules{options_.portal, options_.allow_insecure_http, unix_now()});
+    return read_sso_session_answer(response.status, response.body_text(), request.payer_email,
+                                   answer_rules_, unix_now());
 }
 
 Merchant WisePayApi::get_merchant(const SecretBytes &api_key, Deadline deadline) {

@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "plugin/http/client.h"
 #include "plugin/util/deadline.h"
@@ -42,19 +44,46 @@ struct Merchant {
 // a misread time, not a session to hand a user.
 inline constexpr std::int64_t kMaxSessionLifetime = 24 * 60 * 60;
 
-// What an answer must satisfy to be trusted.
+// What an answer must satisfy to be trusted, from the config: made once.
 struct AnswerRules {
-    Url portal;               // redirects and links must be on this origin
+    AnswerRules(const Url &portal_url, bool allow_http_redirects)
+        : portal(portal_url), allow_http(allow_http_redirects) {}
+    Origin portal;            // redirects and links must be on this origin
     bool allow_http = false;  // plain http redirects (local demos only)
-    std::int64_t now_unix = 0;
 };
 
 // Reading Wise-Pay's answers. Pure functions (no I/O), so every rule can be
 // tested and fuzzed directly. They throw Error with the plugin's own code
-// for every refusal, fault and untrusted answer.
+// for every refusal, fault and untrusted answer. `now_unix` is the time the
+// session's expiry is checked against.
 SsoSession read_sso_session_answer(unsigned status, std::string_view body,
-                                   std::string_view asked_email, const AnswerRules &rules);
+                                   std::string_view asked_email, const AnswerRules &rules,
+                                   std::int64_t now_unix);
 Merchant read_merchant_answer(unsigned status, std::string_view body);
+
+// The members of a sign-in session answer that the checks read, as they
+// stand in `body` (views into it).
+struct SessionMembers {
+    std::string_view redirect_url;
+    std::string_view payer_email;
+    std::int64_t expires_at = 0;
+};
+
+// Reads a sign-in session answer in place when it is plain: one flat JSON
+// object whose member names and string values are printable ASCII without
+// escapes, whose numbers are integers of at most 18 digits, whose other
+// values are only true, false or null, with redirect_url and payer_email
+// strings and expires_at a number, each once. What it returns is then
+// exactly what Boost.JSON makes of the same text. Any other text gives
+// nullopt, and read_sso_session_answer parses it in full. Declared here for
+// the tests that hold the two readings to each other.
+std::optional<SessionMembers> read_plain_session_answer(std::string_view body);
+
+// The JSON body of POST .../sso-sessions: payer_email, invoice {id, number}
+// and return_url, the optional ones only when not empty, in that order.
+// Byte for byte what Boost.JSON's serializer writes for the same object,
+// without building one.
+std::string sso_session_body(const SsoSessionRequest &request);
 
 // What the host's config says about reaching Wise-Pay.
 struct WisePayOptions {
@@ -95,6 +124,7 @@ class WisePayApi {
     http::Response call(const http::Request &request, Deadline deadline, const char *what);
 
     const WisePayOptions options_;
+    const AnswerRules answer_rules_;
     const Logger &log_;
     http::Client client_;
 };

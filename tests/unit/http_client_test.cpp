@@ -62,6 +62,7 @@ struct Reply {
     bool drop = false;              // close without answering
     bool hang = false;              // never answer (until the server stops)
     bool interim = false;           // send a 103 before the answer
+    bool chunked = false;           // send the body with chunked transfer coding
 };
 
 class TestServer {
@@ -71,6 +72,7 @@ class TestServer {
         std::vector<std::string> names{"127.0.0.1"};  // the certificate's names
         bool cn_only = false;  // the first name as the subject's CN, and no SAN
         bool tls12_only = false;
+        std::string address = "127.0.0.1";  // where it listens
     };
     using Handler = std::function<Reply(const Seen &)>;
 
@@ -88,8 +90,9 @@ class TestServer {
                 SSL_CTX_set_max_proto_version(context_.native_handle(), TLS1_2_VERSION);
             }
         }
-        acceptor_.open(tcp::v4());
-        acceptor_.bind({net::ip::make_address("127.0.0.1"), 0});
+        const auto address = net::ip::make_address(options_.address);
+        acceptor_.open(address.is_v6() ? tcp::v6() : tcp::v4());
+        acceptor_.bind({address, 0});
         acceptor_.listen();
         port_ = acceptor_.local_endpoint().port();
         accept_thread_ = std::thread([this] { accept_loop(); });
@@ -112,7 +115,7 @@ class TestServer {
             net::io_context ioc;
             tcp::socket wake(ioc);
             error_code ignored;
-            wake.connect({net::ip::make_address("127.0.0.1"), port_}, ignored);
+            wake.connect({net::ip::make_address(options_.address), port_}, ignored);
         }
         accept_thread_.join();
         for (auto &thread : threads_)
@@ -219,7 +222,11 @@ class TestServer {
                 response.set(name, value);
             response.body() = reply.body;
             response.keep_alive(request.keep_alive() && !reply.connection_close);
-            response.prepare_payload();
+            if (reply.chunked) {
+                response.chunked(true);
+            } else {
+                response.prepare_payload();
+            }
             bhttp::write(stream, response, ec);
             if (ec || !response.keep_alive() || reply.close_after)
                 return;
@@ -349,6 +356,18 @@ TEST_CASE("http client: a given User-Agent replaces the configured one, and leng
     CHECK(seen[1].connection == 1);  // the first request was framed right
 }
 
+TEST_CASE("http client: an IPv6 literal is verified against the certificate, Host in brackets") {
+    Pki pki;
+    TestServer server(pki.ca, {.names = {"::1"}, .address = "::1"}, ok);
+    Client client(pki.options());
+    const std::string url = "https://[::1]:" + std::to_string(server.port()) + "/";
+    CHECK(client.send(request_to(url), in(5s)).status == 200);
+    const auto seen = server.seen();
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].sni.empty());
+    CHECK(seen[0].host == "[::1]:" + std::to_string(server.port()));
+}
+
 TEST_CASE("http client: a host name is resolved, sent as SNI and verified") {
     Pki pki;
     TestServer server(pki.ca, {.names = {"localhost"}}, ok);
@@ -461,6 +480,34 @@ TEST_CASE("http client: the deadline bounds every phase") {
         CHECK(elapsed >= 290ms);
         CHECK(elapsed < 500ms);
     }
+    SECTION("a server that never reads a request too large for the socket buffers") {
+        // Plain http: the kernel completes the TCP connect of a listener
+        // that never accepts, so only the write can wait. Its small receive
+        // buffer (queued connections inherit it) keeps what the kernels can
+        // hold well below the request.
+        ClientOptions options = pki.options();
+        options.allow_plain_http = true;
+        Client plain(options);
+        net::io_context ioc;
+        tcp::acceptor silent(ioc);
+        silent.open(tcp::v4());
+        silent.set_option(net::socket_base::receive_buffer_size(4096));
+        silent.bind({net::ip::make_address("127.0.0.1"), 0});
+        silent.listen();  // never accepts
+        Request request =
+            request_to("http://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/",
+                       bhttp::verb::post);
+        request.body.assign(16 << 20, 'x');
+        // Long enough for the request to be made first, sanitized builds too.
+        const auto start = Clock::now();
+        const auto error = failure_of(plain, request, start + 1000ms);
+        const auto elapsed = Clock::now() - start;
+        REQUIRE(error);
+        CHECK(error->failure() == Failure::kTimeout);
+        CHECK(error->request_sent());
+        CHECK(elapsed >= 990ms);
+        CHECK(elapsed < 1500ms);
+    }
     SECTION("a deadline that has already passed") {
         TestServer server(pki.ca, {}, ok);
         const auto error = failure_of(client, request_to(server.url()), Clock::now() - 1ms);
@@ -556,6 +603,28 @@ TEST_CASE("http client: an untrusted certificate or a wrong host name gives kTls
                        Catch::Contains(options.ca_file) && Catch::Contains("does not exist"));
         }
     }
+}
+
+TEST_CASE("http client: a chunked answer is read whole, within the body limit") {
+    Pki pki;
+    TestServer server(pki.ca, {}, [](const Seen &seen) {
+        Reply reply;
+        reply.chunked = true;
+        reply.body = seen.target == "/big" ? std::string(64 * 1024 + 1, 'x') : "hello chunked";
+        reply.headers = {{"Content-Type", "text/plain"}};
+        return reply;
+    });
+    Client client(pki.options());
+    const Response got = client.send(request_to(server.url("/a")), in(5s));
+    CHECK(got.status == 200);
+    CHECK(got.body_text() == "hello chunked");
+    CHECK(got.content_type == "text/plain");
+    CHECK(got.retry_after.empty());
+    CHECK(client.send(request_to(server.url("/b")), in(5s)).reused_connection);
+
+    const auto error = failure_of(client, request_to(server.url("/big")), in(5s));
+    REQUIRE(error);
+    CHECK(error->failure() == Failure::kBodyTooLarge);
 }
 
 TEST_CASE("http client: answers over the limits give kBodyTooLarge") {
@@ -773,6 +842,37 @@ TEST_CASE("http client: requests that cannot be sent as asked are refused") {
     CHECK_FALSE(error->request_sent());
     CHECK(std::string(error->what()).find("SECRET") == std::string::npos);
     CHECK(server.connections() == 0);
+}
+
+TEST_CASE("http client: every control character in a header value is refused, wherever it is") {
+    Pki pki;
+    TestServer server(pki.ca, {}, ok);
+    Client client(pki.options());
+    // Values are checked eight bytes at a time, then byte by byte: put the
+    // character at each place in a word and in the tail.
+    const std::string key = "sk_live_SECRET_0123456789abcdefghij";
+    for (int c = 0; c < 0x80; ++c) {
+        if (c >= 0x20 && c != 0x7F)
+            continue;
+        for (std::size_t at = 0; at < 20; ++at) {
+            std::string value = key;
+            value[at] = static_cast<char>(c);
+            Request request = request_to(server.url());
+            request.headers.emplace_back("Authorization", value);
+            const auto error = failure_of(client, request, in(5s));
+            INFO("byte " << c << " at " << at);
+            if (c == '\t') {
+                CHECK_FALSE(error);
+            } else {
+                REQUIRE(error);
+                CHECK(error->failure() == Failure::kRefused);
+            }
+        }
+    }
+    // Space, obs-text and DEL's neighbours pass.
+    Request request = request_to(server.url());
+    request.headers.emplace_back("X-Text", std::string("a b\x7e\x80\xff caf\xc3\xa9 \t end"));
+    CHECK_FALSE(failure_of(client, request, in(5s)));
 }
 
 TEST_CASE("http client: error messages hold no header value or body") {

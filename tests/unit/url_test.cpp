@@ -67,3 +67,62 @@ TEST_CASE("parse_url_origin checks a URL as parse_url does but keeps no target")
         }
     }
 }
+
+TEST_CASE("an Origin holds exactly the URLs that parse to its scheme, host and port") {
+    for (const char *origin_url :
+         {"https://pay.example.com", "http://127.0.0.1:9000/base", "https://[::1]:8443"}) {
+        const Url url = *parse_url(origin_url);
+        const Origin origin(url);
+        for (const std::string &text :
+             std::initializer_list<std::string>{origin.text(),
+                                                origin.text() + "/",
+                                                origin.text() + "/sso?t=1#f",
+                                                origin.text() + "?t=1",
+                                                origin.text() + "#f",
+                                                origin.text() + "/a b",
+                                                origin.text() + "/\x01",
+                                                origin.text() + "/caf\xc3\xa9",
+                                                origin.text() + "/\\",
+                                                origin.text() + ".evil.example/",
+                                                origin.text() + "@evil.example/",
+                                                origin.text() + ":443/",
+                                                origin.text() + ":9000/",
+                                                origin.text() + "0/",
+                                                "https://PAY.example.com/sso",
+                                                "HTTPS://pay.example.com:443/",
+                                                "http://pay.example.com/",
+                                                "https://pay.example.com:8443/",
+                                                "http://127.0.0.1:9000",
+                                                "http://127.0.0.1/",
+                                                "https://[::1]:8443/x",
+                                                "https://[0:0:0:0:0:0:0:1]:8443/",
+                                                "https://evil.example/",
+                                                "/relative",
+                                                ""}) {
+            INFO(origin_url << " holds " << text);
+            const auto parsed = parse_url_origin(text);
+            const bool same = parsed && parsed->scheme == url.scheme && parsed->host == url.host &&
+                              parsed->port == url.port;
+            CHECK(origin.holds(text) == same);
+        }
+    }
+    CHECK(Origin(*parse_url("https://Pay.Example.com:443/x")).text() == "https://pay.example.com");
+    CHECK(Origin(*parse_url("http://[::1]:9000")).text() == "http://[::1]:9000");
+    CHECK(Origin(*parse_url("https://pay.example.com")).holds("https://pay.example.com/sso"));
+}
+
+TEST_CASE("every byte a URL may not hold is refused wherever it stands") {
+    // URLs are checked eight bytes at a time, then byte by byte.
+    const std::string prefix = "https://pay.example.com/";
+    const Origin origin(*parse_url(prefix));
+    for (int c = 0; c < 256; ++c) {
+        const bool allowed = c > 0x20 && c < 0x7F && c != '\\';
+        for (std::size_t at = 0; at < 20; ++at) {
+            std::string text = prefix + "abcdefghijklmnopqrstuvwxyz";
+            text[prefix.size() + at] = static_cast<char>(c);
+            INFO("byte " << c << " at " << at);
+            CHECK(parse_url(text).has_value() == allowed);
+            CHECK(origin.holds(text) == allowed);
+        }
+    }
+}
