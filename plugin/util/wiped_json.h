@@ -33,6 +33,8 @@ class WipedJson {
     // Why the text is not JSON; empty when it is.
     const boost::system::error_code &error() const { return error_; }
     const boost::json::value &value() const { return value_; }
+    // The top-level object, or nullptr when the text is not one.
+    const boost::json::object *object() const { return value_.if_object(); }
 
   private:
     boost::json::storage_ptr storage() { return boost::json::storage_ptr(&memory_); }

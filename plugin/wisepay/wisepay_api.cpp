@@ -12,7 +12,8 @@
 #include "plugin/util/email.h"
 #include "plugin/util/error.h"
 #include "plugin/util/hex.h"
-#include "plugin/util/wiping_memory.h"
+#include "plugin/util/iso_time.h"
+#include "plugin/util/wiped_json.h"
 
 namespace wisepay {
 namespace {
@@ -62,34 +63,9 @@ Error untrusted(const char *code) {
 const char *const kTryLater =
     "Wise-Pay is not responding right now. Please try again in a few minutes.";
 
-// A JSON answer parsed into memory that is wiped when it is released, the
-// parser's scratch space included: answers carry the sign-in URL, and an
+// Answers are parsed with WipedJson: they carry the sign-in URL, and an
 // error answer can echo the key back.
-class WipedJson {
-  public:
-    explicit WipedJson(std::string_view text) : value_(json::storage_ptr(&memory_)) {
-        json::parse_options options;
-        options.max_depth = 8;
-        // The first storage is for the parser's scratch space, reset()'s for
-        // the parsed value: both wipe.
-        json::parser parser(json::storage_ptr(&memory_), options);
-        parser.reset(json::storage_ptr(&memory_));
-        boost::system::error_code ec;
-        parser.write(text.data(), text.size(), ec);
-        scrub_stack_below();  // where escaped strings were unescaped
-        if (!ec)
-            value_ = parser.release();  // same storage: moved, not copied
-    }
-    WipedJson(const WipedJson &) = delete;
-    WipedJson &operator=(const WipedJson &) = delete;
-
-    // The answer's top-level object, or nullptr when it is not one.
-    const json::object *object() const { return value_.if_object(); }
-
-  private:
-    WipingMemoryResource memory_;  // declared first: the value's memory goes last
-    json::value value_;
-};
+constexpr unsigned kAnswerMaxDepth = 8;
 
 // The parts of an error body the plugin uses; Wise-Pay's message is not one.
 struct ErrorBody {
@@ -99,7 +75,7 @@ struct ErrorBody {
 
 ErrorBody read_error_body(std::string_view body) {
     ErrorBody out;
-    const WipedJson doc(body);
+    const WipedJson doc(body, kAnswerMaxDepth);
     if (!doc.object())
         return out;
     const json::value *error = doc.object()->if_contains("error");
@@ -356,12 +332,6 @@ SecretBytes bearer(const SecretBytes &api_key) {
     return value;
 }
 
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 bool retryable_status(unsigned status) {
     return status == 429 || status == 502 || status == 503 || status == 504;
 }
@@ -524,7 +494,7 @@ SsoSession read_sso_session_answer(unsigned status, std::string_view body,
             plain->redirect_url, plain->payer_email,
             [&] { return checked_expiry(plain->expires_at, now_unix); }, asked_email, rules);
     }
-    const WipedJson doc(body);
+    const WipedJson doc(body, kAnswerMaxDepth);
     const json::object &answer = answer_object(doc);
     const json::value *redirect = answer.if_contains("redirect_url");
     const json::value *expires = answer.if_contains("expires_at");
@@ -607,7 +577,7 @@ Merchant read_merchant_answer(unsigned status, std::string_view body) {
     if (status != 200) {
         throw_common_failure(status, body);
     }
-    const WipedJson doc(body);
+    const WipedJson doc(body, kAnswerMaxDepth);
     const json::object &answer = answer_object(doc);
     const json::value *merchant = answer.if_contains("merchant");
     const json::value *enabled = answer.if_contains("integration_enabled");
