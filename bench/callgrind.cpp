@@ -1,3 +1,6 @@
+// Runs this program again in its counting mode (callgrind.h): under
+// valgrind's callgrind, collecting only inside the measured clicks, or
+// natively; then reads the instruction total from callgrind's output file.
 #include "bench/callgrind.h"
 
 #include <fcntl.h>

@@ -1,3 +1,7 @@
+// The libcurl and raw OpenSSL clients' share of a click (click_content.h):
+// the body and the answer through Boost.JSON, the Idempotency-Key from
+// getrandom, and the answer checks: the same payer, an https redirect on the
+// portal origin, an expiry still ahead.
 #include "bench/click_content.h"
 
 #include <sys/random.h>

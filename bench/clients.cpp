@@ -1,3 +1,6 @@
+// The names of the benchmark's clients: as the report prints them, as the
+// command line spells them, and the User-Agent prefix the server counts
+// each one under.
 #include "bench/clients.h"
 
 namespace wisepay::bench {

@@ -1,3 +1,6 @@
+// Times the cold paths (cold_rows.h): each sample on its own, wall time and
+// the clicking thread's CPU time, the clients in an order shuffled per
+// sample from a fixed seed.
 #include "bench/cold_rows.h"
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// `wisepay_bench --count <client>` (count_mode.h): the clicking thread
+// pinned to the clients' CPU, the benchmark server started on the servers'
+// CPU, one client made and warmed up, then the measured clicks.
 #include "bench/count_mode.h"
 
 #include <cstdio>

@@ -1,3 +1,6 @@
+// CPU time from getrusage and retired instructions from perf_event_open
+// (cpu_meter.h). When the kernel will not count its own instructions for
+// this process (EACCES or EPERM), the counter counts user space only.
 #include "bench/cpu_meter.h"
 
 #include <linux/perf_event.h>

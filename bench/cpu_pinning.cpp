@@ -1,3 +1,6 @@
+// The CPU plan (cpu_pinning.h): of the CPUs sched_getaffinity allows, the
+// first for the clients and the second for the servers; pinning is
+// sched_setaffinity.
 #include "bench/cpu_pinning.h"
 
 #include <sched.h>

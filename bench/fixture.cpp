@@ -1,3 +1,6 @@
+// Sets up what every measurement runs against (fixture.h): a new CA and a
+// server certificate for 127.0.0.1, written to the fixture's temporary
+// directory, and the benchmark server with the merchant's key and one payer.
 #include "bench/fixture.h"
 
 #include "tests/support/test_pki.h"

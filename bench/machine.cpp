@@ -1,3 +1,5 @@
+// Where the benchmark ran (machine.h), from /proc/cpuinfo, uname(),
+// OpenSSL_version(), /proc/loadavg and the clock.
 #include "bench/machine.h"
 
 #include <openssl/crypto.h>

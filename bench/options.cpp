@@ -1,3 +1,6 @@
+// The command line of wisepay_bench (options.h) and the sample counts of a
+// full, a --quick and a --smoke run. Anything not understood exits with the
+// usage text.
 #include "bench/options.h"
 
 #include <cstdio>

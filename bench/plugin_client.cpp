@@ -1,3 +1,7 @@
+// The plugin reached as a host reaches it (plugin_client.h): the built
+// library loaded with dlopen, its entry symbol, then the C ABI's calls. A
+// call that fails ends the benchmark with the plugin's error code and
+// message.
 #include "bench/plugin_client.h"
 
 #include <dlfcn.h>

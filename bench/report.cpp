@@ -1,3 +1,6 @@
+// The report (report.h): each line printed as it is made and kept for the
+// Markdown file; each target printed at once and gathered for the closing
+// table.
 #include "bench/report.h"
 
 #include <cmath>

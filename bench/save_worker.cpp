@@ -1,3 +1,6 @@
+// Both sides of the save workers (save_worker.h): the parent starts each
+// worker (this program, over two pipes) and releases them together; in a
+// worker, each thread flips Enabled on its own tenant until the time is up.
 #include "bench/save_worker.h"
 
 #include "bench/fixture.h"

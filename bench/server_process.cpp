@@ -1,3 +1,6 @@
+// Starts the benchmark server (server_process.h) over two pipes, reads
+// "ready <port>", then sends it one-line commands and reads its answers. An
+// answer it does not expect ends the benchmark.
 #include "bench/server_process.h"
 
 #include <fcntl.h>

@@ -1,3 +1,6 @@
+// Times get_settings (settings_rows.h): unmeasured reads on each instance
+// first, then rounds in an order shuffled per round, each read timed on its
+// own.
 #include "bench/settings_rows.h"
 
 #include <algorithm>

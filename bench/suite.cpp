@@ -1,3 +1,7 @@
+// A whole benchmark run (suite.h): servers and clients set up, then the
+// report's sections in order (callgrind counts, warm click, TLS, concurrency,
+// cold paths, settings calls, targets), each measuring and writing its own
+// tables.
 #include "bench/suite.h"
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// One concurrency run (thread_rows.h): each thread makes and warms up its
+// client, then all wait on a latch and are released together; the server's
+// CPU time is read just before and just after.
 #include "bench/thread_rows.h"
 
 #include <chrono>

@@ -1,3 +1,7 @@
+// The warm rounds (warm_rounds.h): one warm-up for every client, then per
+// round a block of clicks per client in a shuffled order, measured by the
+// clicking thread's CPU time (user and system), instructions where counted,
+// and each click's latency.
 #include "bench/warm_rounds.h"
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// The benchmark server's answers (answers.h), built once at start. A click
+// is answered with a copy of its payer's prepared answer and a new token;
+// the expiry in it moves forward only once fewer than four minutes remain.
 #include "bench/server/answers.h"
 
 #include <openssl/crypto.h>

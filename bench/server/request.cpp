@@ -1,3 +1,7 @@
+// Frames a request where it lies (request.h): the header up to its blank
+// line, the request line, the four fields the server acts on, and a body of
+// Content-Length bytes. Transfer-Encoding and Expect are refused as
+// malformed: the server does not support them.
 #include "bench/server/request.h"
 
 namespace wisepay::bench::server {

@@ -1,3 +1,7 @@
+// The benchmark server's event loop (tls_server.h): level-triggered epoll
+// over the listener, the control input and the connections. A connection
+// handshakes, reads, answers every complete request it holds and writes
+// without blocking, leaving epoll to say when OpenSSL can go on.
 #include "bench/server/tls_server.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,5 @@
+// The HTTP client's failures (errors.h) as short words ("connect",
+// "timeout", ...), for a message or log line that names one.
 #include "plugin/http/errors.h"
 
 namespace wisepay::http {
