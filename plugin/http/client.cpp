@@ -1,4 +1,4 @@
-// The implementation of http_client.h: request checks and serialization,
+// The implementation of client.h: request checks and serialization,
 // the connection pool, and the one resend after a stale pooled connection.
 #include "plugin/http/client.h"
 

@@ -1,4 +1,4 @@
-// The implementation of http_connection.h: name resolution, connecting
+// The implementation of connection.h: name resolution, connecting
 // with TLS, and one request and answer at a time under a deadline.
 #include "plugin/http/connection.h"
 
@@ -304,13 +304,13 @@ std::unique_ptr<Connection> Connection::open(const Url &url, std::string origin,
                                  "cannot make a TLS connection object: " + std::string(e.what()));
         }
         SSL *native = c->tls_->native_handle();
-        // Asio sets SSL_MODE_RELEASE_BUFFERS, so OpenSSL allocates its
-        // 17 KiB read and write buffers for every record it reads or writes
-        // and frees them as soon as they empty; with SSL_OP_CLEANSE_PLAINTEXT
-        // each free also wipes all 17 KiB, twice per answer (once for the
-        // read that finds nothing yet). Kept instead, they cost 34 KiB per
-        // pooled connection. The plaintext of each record is still wiped as
-        // it is read, and the whole read buffer when the SSL is freed.
+        // Asio sets SSL_MODE_RELEASE_BUFFERS, with which OpenSSL allocates
+        // its 17 KiB read and write buffers for every record it reads or
+        // writes and frees them as soon as they empty; with
+        // SSL_OP_CLEANSE_PLAINTEXT each free of the read buffer also wipes
+        // all 17 KiB of it. Kept instead, they cost 34 KiB per pooled
+        // connection. The plaintext of each record is still wiped as it is
+        // read, and the whole read buffer when the SSL is freed.
         SSL_clear_mode(native, SSL_MODE_RELEASE_BUFFERS);
         // SNI carries host names only (RFC 6066).
         if (not_ip && SSL_set_tlsext_host_name(native, url.host.c_str()) != 1) {

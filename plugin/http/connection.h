@@ -195,7 +195,9 @@ class Connection {
     auto with_stream(Operation &&operation);
 
     // Declared first, destroyed last: the sockets and streams use its
-    // services (the connect, and the TLS stream's own timers).
+    // services (the asynchronous connect; Asio's TLS stream also makes two
+    // timers on it, which only its asynchronous operations use, never the
+    // synchronous reads and writes here).
     boost::asio::io_context ioc_{1};
     const std::string origin_;  // also what TLS sessions are remembered under
     std::optional<boost::asio::ssl::stream<DeadlineSocket>> tls_;
