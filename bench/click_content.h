@@ -1,9 +1,12 @@
 // What libcurl and the raw OpenSSL client put in a click and check in its
-// answer, written to match the plugin's work (plugin/wisepay_api.cpp): the
-// body built per click with Boost.JSON, a random 128-bit Idempotency-Key
-// from getrandom, and the answer parsed with Boost.JSON and checked by the
-// plugin's rules. A client that skipped any of it would look cheaper than
-// the plugin for work it did not do.
+// answer: the work the plugin does for one (plugin/wisepay/wisepay_api.cpp),
+// done the usual way. The body is built per click with Boost.JSON (the
+// plugin writes the same bytes directly), the Idempotency-Key is 128 random
+// bits from getrandom, and the answer is parsed with Boost.JSON (the plugin
+// reads a plain answer in place) and checked by the plugin's rules for the
+// payer, the redirect and the expiry (all but its one-day cap on the
+// expiry). A client that skipped any of it would look cheaper than the
+// plugin for work it did not do.
 #pragma once
 
 #include <cstdint>
@@ -25,8 +28,9 @@ struct SsoAnswer {
 
 // Checks an sso-sessions answer: status 200; a JSON object whose
 // redirect_url is https on `portal_origin`, whose payer_email equals
-// `asked_email` (ASCII case ignored) and whose expires_at is a number in the
-// future. Returns nullptr and fills `out` when it holds, else what is wrong.
+// `asked_email` (surrounding blanks and ASCII case ignored, as the plugin
+// compares them) and whose expires_at is a number in the future. Returns
+// nullptr and fills `out` when it holds, else what is wrong.
 const char *check_sso_answer(unsigned status, std::string_view body, std::string_view asked_email,
                              std::string_view portal_origin, SsoAnswer &out);
 

@@ -5,7 +5,7 @@
 // by the plugin's own rules before the click counts:
 //   - plugin:      the plugin through dlopen and its C ABI (plugin_client.h);
 //   - libcurl:     one easy handle, HTTP/1.1, the answer parsed with
-//                  Boost.JSON as the plugin parses it;
+//                  Boost.JSON (click_content.h);
 //   - raw OpenSSL: a blocking socket, OpenSSL and hand-written HTTP framing,
 //                  no Asio and no Beast: the limit a lean client can reach.
 #pragma once

@@ -2,7 +2,7 @@
 // handle kept for the life of the client (its connection and TLS session
 // cache with it), HTTP/1.1, TLS 1.2 at least with peer and host name
 // verification, headers built per click, and the answer parsed with
-// Boost.JSON and checked as the plugin checks it.
+// Boost.JSON and checked by the plugin's rules (click_content.h).
 #include <curl/curl.h>
 
 #include <cstdio>
