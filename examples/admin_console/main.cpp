@@ -39,7 +39,8 @@ constexpr const char *kUsage =
     "usage: wisepay_admin_console --config-file FILE [--plugin PATH] [--tenant ID]\n"
     "                             [--host 127.0.0.1] [--port N] [--port-file PATH]\n"
     "                             [--read-timeout SECONDS]\n"
-    "  --config-file   the plugin's config JSON (docs/abi.md), passed to create() as is\n"
+    "  --config-file   the plugin's config JSON, passed to create() as is (see \"Config\n"
+    "                  passed to create\" in README.md, and create() in abi/wisepay_plugin.h)\n"
     "  --plugin        the plugin library (default: " WISEPAY_DEFAULT_PLUGIN_PATH
     ")\n"
     "  --tenant        the portal tenant whose settings the console edits (default: demo)\n";
