@@ -384,8 +384,10 @@ Response Client::send(const Request &request, std::chrono::steady_clock::time_po
     } catch (const std::bad_alloc &) {
         throw;
     } catch (const std::exception &e) {
-        // Asio and Beast report some failures by throwing (a TLS object that
-        // cannot be made, say). Their messages hold no request data.
+        // Asio and Beast report some failures by throwing (a name lookup
+        // thread the system will not start, say; a TLS object that cannot be
+        // made is already a kTls failure). Their messages hold no request
+        // data.
         throw TransportError(Failure::kConnectionLost, true,
                              "request to " + request.url.authority() + " failed: " + e.what());
     }
