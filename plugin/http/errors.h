@@ -17,8 +17,6 @@ enum class Failure {
     kRefused,         // not sent: plain http without opt-in, or a malformed request
 };
 
-const char *to_string(Failure failure);
-
 // A failure to get a complete answer. what() names the origin, the phase and
 // the reason, for logs; it never holds a header value, a body or a target.
 class TransportError : public std::runtime_error {
