@@ -8,6 +8,7 @@
 #include <openssl/rand.h>
 
 #include <memory>
+#include <mutex>
 
 #include "plugin/util/error.h"
 #include "plugin/util/hex.h"
@@ -58,6 +59,57 @@ CipherCtx new_context() {
 
 }  // namespace
 
+// AES-256-GCM decryption contexts keyed once with one master key (the
+// MasterKey that holds the pool; it always passes its own bytes). Keying a
+// context (OpenSSL expands the key and sets up GCM's tables) costs more than
+// the rest of opening a sealed key, and every invoice click opens one; a
+// keyed context only needs the next nonce (EVP_DecryptInit_ex with no cipher
+// and no key keeps both). A context is used by one thread at a time: it is
+// taken from the pool under the mutex and given back when done, and one
+// that failed is freed rather than given back. EVP_CIPHER_CTX_free wipes
+// the expanded key.
+class KeyedContexts {
+  public:
+    KeyedContexts() = default;
+    KeyedContexts(const KeyedContexts &) = delete;
+    KeyedContexts &operator=(const KeyedContexts &) = delete;
+    ~KeyedContexts() {
+        for (EVP_CIPHER_CTX *ctx : idle_)
+            EVP_CIPHER_CTX_free(ctx);
+    }
+
+    // A context keyed with `key` for decryption: from the pool, or made now.
+    CipherCtx take(const SecretBytes &key) {
+        {
+            const std::lock_guard lock(mutex_);
+            if (!idle_.empty()) {
+                CipherCtx ctx(idle_.back(), &EVP_CIPHER_CTX_free);
+                idle_.pop_back();
+                return ctx;
+            }
+        }
+        CipherCtx ctx = new_context();
+        if (EVP_DecryptInit_ex(ctx.get(), aes_256_gcm(), nullptr, key.data(), nullptr) != 1) {
+            throw crypto_error("Could not set up decryption.");
+        }
+        return ctx;
+    }
+
+    // Gives back a context that finished without error. Beyond kMaxIdle
+    // (more threads opening keys at once than that), it is freed.
+    void give_back(CipherCtx ctx) {
+        const std::lock_guard lock(mutex_);
+        if (idle_.size() < kMaxIdle) {
+            idle_.push_back(ctx.release());
+        }
+    }
+
+  private:
+    static constexpr std::size_t kMaxIdle = 16;
+    std::mutex mutex_;
+    std::vector<EVP_CIPHER_CTX *> idle_;
+};
+
 MasterKey::MasterKey(SecretBytes key) : key_(std::move(key)) {
     if (key_.size() != kSize) {
         throw Error(WISEPAY_E_CONFIG, "invalid_master_key", "The master key must be 32 bytes.");
@@ -73,6 +125,7 @@ MasterKey::MasterKey(SecretBytes key) : key_(std::move(key)) {
         throw crypto_error("Could not derive the master key id.");
     }
     id_ = to_hex(digest, 8);
+    openers_ = std::make_shared<KeyedContexts>();
 }
 
 Sealed seal(const MasterKey &key, std::string_view tenant_id, std::string_view plaintext) {
@@ -124,9 +177,9 @@ SecretBytes open_sealed(const MasterKey &key, std::string_view tenant_id,
 
     const std::string aad = associated_data(tenant_id, key.id());
     SecretBytes plaintext(body_size);
-    CipherCtx ctx = new_context();
+    CipherCtx ctx = key.openers().take(key.bytes());
     int len = 0;
-    if (EVP_DecryptInit_ex(ctx.get(), aes_256_gcm(), nullptr, key.bytes().data(), nonce) != 1 ||
+    if (EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, nonce) != 1 ||
         EVP_DecryptUpdate(ctx.get(), nullptr, &len,
                           reinterpret_cast<const unsigned char *>(aad.data()),
                           static_cast<int>(aad.size())) != 1 ||
@@ -137,6 +190,7 @@ SecretBytes open_sealed(const MasterKey &key, std::string_view tenant_id,
         EVP_DecryptFinal_ex(ctx.get(), plaintext.data() + len, &len) != 1) {
         throw crypto_error("The saved API key could not be decrypted. Save the API key again.");
     }
+    key.openers().give_back(std::move(ctx));
     return plaintext;
 }
 

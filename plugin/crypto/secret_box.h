@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,9 @@
 #include "plugin/util/secret.h"
 
 namespace wisepay {
+
+// Decryption contexts already keyed with one master key (secret_box.cpp).
+class KeyedContexts;
 
 class MasterKey {
   public:
@@ -26,10 +30,14 @@ class MasterKey {
     // ciphertext so that rows sealed under an older key can be told apart.
     const std::string &id() const { return id_; }
     const SecretBytes &bytes() const { return key_; }
+    // Contexts keyed once with this key, for open_sealed. They move with the
+    // key. Thread-safe.
+    KeyedContexts &openers() const { return *openers_; }
 
   private:
     SecretBytes key_;
     std::string id_;
+    std::shared_ptr<KeyedContexts> openers_;
 };
 
 struct Sealed {

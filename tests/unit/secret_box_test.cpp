@@ -1,11 +1,17 @@
 // Sealing and opening API keys under master keys made in the test (no
 // database): a fresh nonce per seal, refusal for another tenant, key or key
 // id and for any flipped byte; and master keys loaded from hex, the
-// environment and key files in a temporary folder (a created one is 0600).
+// environment and key files in a temporary folder (a created one is 0600);
+// the decryption contexts a master key keeps, after failures, moves and
+// from many threads at once.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "plugin/crypto/master_key.h"
 #include "plugin/crypto/secret_box.h"
@@ -65,6 +71,57 @@ TEST_CASE("a sealed key does not open for another tenant, key, id or after tampe
         CHECK(status_of_open(key, "acme", tampered, sealed.key_id) == WISEPAY_E_CRYPTO);
     }
     CHECK(status_of_open(key, "acme", {}, sealed.key_id) == WISEPAY_E_CRYPTO);
+}
+
+TEST_CASE("a master key's kept contexts open keys alike before and after failures and moves") {
+    MasterKey key = key_of(0x55);
+    const Sealed first = seal(key, "acme", "wp_live_first_key");
+    const Sealed second = seal(key, "globex", "wp_live_second_key");
+    auto tampered = first.blob;
+    tampered.back() ^= 0x01;
+    // Each open after a refused one, and each with another nonce than the
+    // last, gives the right text: no context keeps state from an earlier use.
+    for (int round = 0; round < 50; ++round) {
+        CHECK(open_sealed(key, "acme", first.blob, first.key_id).view() == "wp_live_first_key");
+        CHECK(status_of_open(key, "acme", tampered, first.key_id) == WISEPAY_E_CRYPTO);
+        CHECK(status_of_open(key, "acme", second.blob, second.key_id) == WISEPAY_E_CRYPTO);
+        CHECK(open_sealed(key, "globex", second.blob, second.key_id).view() ==
+              "wp_live_second_key");
+    }
+    // Keys move when a ring's vector grows; the contexts go with them.
+    std::vector<MasterKey> keys;
+    keys.push_back(std::move(key));
+    for (unsigned char fill = 0x60; fill < 0x70; ++fill)
+        keys.push_back(key_of(fill));
+    CHECK(open_sealed(keys.front(), "acme", first.blob, first.key_id).view() ==
+          "wp_live_first_key");
+    const Sealed other = seal(keys.back(), "acme", "wp_live_other_key");
+    CHECK(status_of_open(keys.front(), "acme", other.blob, other.key_id) == WISEPAY_E_CRYPTO);
+    CHECK(open_sealed(keys.back(), "acme", other.blob, other.key_id).view() == "wp_live_other_key");
+}
+
+TEST_CASE("one master key opens keys from many threads at once") {
+    const MasterKey key = key_of(0x77);
+    std::vector<Sealed> sealed;
+    for (int i = 0; i < 8; ++i)
+        sealed.push_back(
+            seal(key, "tenant-" + std::to_string(i), "wp_live_key_" + std::to_string(i)));
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 24; ++t) {  // more threads than contexts kept idle
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 300; ++i) {
+                const int which = (t + i) % 8;
+                const SecretBytes text = open_sealed(key, "tenant-" + std::to_string(which),
+                                                     sealed[which].blob, sealed[which].key_id);
+                if (text.view() != "wp_live_key_" + std::to_string(which))
+                    ++wrong;
+            }
+        });
+    }
+    for (std::thread &thread : threads)
+        thread.join();
+    CHECK(wrong == 0);
 }
 
 TEST_CASE("master keys load from hex, environment and key files") {
