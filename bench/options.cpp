@@ -9,7 +9,7 @@
 namespace wisepay::bench {
 namespace {
 
-constexpr Counts kFull{2000, 30, 400, 5, 4000, 100, 200, 200, 20, 200, 2000, 2000, 2000, 2};
+constexpr Counts kFull{2000, 30, 2000, 5, 4000, 100, 200, 200, 20, 200, 2000, 2000, 2000, 2};
 constexpr Counts kQuick{500, 20, 100, 3, 1200, 50, 200, 200, 20, 50, 500, 500, 500, 1};
 constexpr Counts kSmoke{3, 2, 3, 1, 16, 1, 2, 2, 2, 3, 100, 2, 2, 1};
 
