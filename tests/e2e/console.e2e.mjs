@@ -104,6 +104,9 @@ function watchCsp(page) {
 }
 
 async function main() {
+  // Start empty, so that what the folder shows is this run's and no
+  // screenshot left by an older version of the walkthrough passes for one.
+  rmSync(outputDir, { recursive: true, force: true });
   mkdirSync(outputDir, { recursive: true });
   const work = mkdtempSync(join(outputDir, 'run-'));
   const standin = start(standinBin, ['--port', '0', '--port-file', join(work, 'standin.port'),
