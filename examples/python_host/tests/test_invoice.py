@@ -68,3 +68,16 @@ def test_an_unreachable_wise_pay_gives_a_correlation_id(plugin: Plugin,
         with pytest.raises(UnavailableError) as raised:
             instance.open_invoice("acme", PAYER, "inv_1")
     assert raised.value.correlation_id  # for support; the same id is in the log
+
+
+@pytest.mark.parametrize("deadline_ms", [-1, 1 << 32, (1 << 32) + 5_000])
+def test_a_deadline_a_c_uint32_cannot_hold_is_refused_not_wrapped(
+        enabled_instance: Instance, deadline_ms: int) -> None:
+    # ctypes would store 2**32 + 5000 as 5000 without a word.
+    with pytest.raises(ValueError, match="deadline_ms"):
+        enabled_instance.open_invoice("acme", PAYER, "inv_1", deadline_ms=deadline_ms)
+    with pytest.raises(ValueError, match="deadline_ms"):
+        enabled_instance.test_connection("acme", deadline_ms=deadline_ms)
+    not_an_int: Any = 2.5
+    with pytest.raises(TypeError, match="deadline_ms"):
+        enabled_instance.open_invoice("acme", PAYER, "inv_1", deadline_ms=not_an_int)

@@ -108,6 +108,11 @@ def test_what_c_cannot_carry_is_refused_before_the_call(instance: Instance) -> N
     with pytest.raises(TypeError):
         instance.get_settings(b"acme")  # type: ignore[arg-type]
     assert instance.stats()["calls"]["get_settings"] == calls_before
+    # An expected version beyond int64_t would wrap into another version.
+    saves_before = instance.stats()["calls"]["save_settings"]
+    with pytest.raises(ValueError, match="expected_version"):
+        instance.save_settings("acme", "ann@acme.example", 1 << 64, {"enabled": False})
+    assert instance.stats()["calls"]["save_settings"] == saves_before
 
 
 def test_a_bad_config_is_a_config_error(plugin: Plugin, config: dict[str, Any]) -> None:

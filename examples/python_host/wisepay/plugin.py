@@ -408,7 +408,8 @@ class Instance:
         body = settings_text.encode("utf-8")
         request = SaveRequestStruct(ctypes.sizeof(SaveRequestStruct),
                                     _c_text(tenant_id, "tenant_id"), _c_text(actor, "actor"),
-                                    expected_version, body, len(body))
+                                    _c_int64(expected_version, "expected_version"), body,
+                                    len(body))
         out, error = StringPtr(), ErrorPtr()
         status = self._plugin.table.save_settings(self._live(), byref(request), byref(out),
                                                   byref(error))
@@ -424,7 +425,8 @@ class Instance:
         key = _c_text(api_key, "api_key")
         request = ConnectionTestRequestStruct(ctypes.sizeof(ConnectionTestRequestStruct),
                                               _c_text(tenant_id, "tenant_id"), key,
-                                              len(key) if key is not None else 0, deadline_ms)
+                                              len(key) if key is not None else 0,
+                                              _c_unsigned(deadline_ms, "deadline_ms", 32))
         out, error = StringPtr(), ErrorPtr()
         status = self._plugin.table.test_connection(self._live(), byref(request), byref(out),
                                                     byref(error))
@@ -441,7 +443,7 @@ class Instance:
             ctypes.sizeof(InvoiceRequestStruct), _c_text(tenant_id, "tenant_id"),
             _c_text(user_email, "user_email"), _c_text(invoice_id, "invoice_id"),
             _c_text(invoice_number, "invoice_number"), _c_text(return_url, "return_url"),
-            deadline_ms)
+            _c_unsigned(deadline_ms, "deadline_ms", 32))
         out, error = RedirectPtr(), ErrorPtr()
         status = self._plugin.table.open_invoice(self._live(), byref(request), byref(out),
                                                  byref(error))
