@@ -6,9 +6,11 @@
 //
 //   fake_wisepay_server <token file> <api key> [--payer <email>]...
 //                       [--server-errors <n>] [--escape-slashes]
-//                       [--registration-path <path>]
+//                       [--registration-path <path>] [--switched-off-key <key>]
 //
-// Serves one merchant with that key and those payers. --server-errors makes
+// Serves one merchant with that key and those payers; --switched-off-key
+// adds a second merchant, with that key, whose Desk Director integration is
+// switched off in Wise-Pay. --server-errors makes
 // the first n requests to Wise-Pay's endpoints fail with a 500 whose body
 // echoes the key; --escape-slashes writes '/' in answers as "\/";
 // --registration-path makes "payer not found" answers offer the payer
@@ -33,7 +35,8 @@ namespace {
 int usage() {
     std::fprintf(stderr,
                  "usage: fake_wisepay_server <token file> <api key> [--payer <email>]... "
-                 "[--server-errors <n>] [--escape-slashes] [--registration-path <path>]\n");
+                 "[--server-errors <n>] [--escape-slashes] [--registration-path <path>] "
+                 "[--switched-off-key <key>]\n");
     return 2;
 }
 
@@ -61,6 +64,8 @@ int main(int argc, char **argv) {
             } else if (option == "--registration-path") {
                 fake.set_registration_url("https://127.0.0.1:" + std::to_string(fake.port()) +
                                           value);
+            } else if (option == "--switched-off-key") {
+                fake.add_merchant(value, "Switched-Off Merchant", /*integration_enabled=*/false);
             } else if (option == "--server-errors") {
                 fake.set_fault(wisepay::test::FakeWisePay::Fault::kServerError, std::atoi(value));
             } else {

@@ -24,6 +24,9 @@ from wisepay import Instance, Plugin  # noqa: E402
 
 MASTER_KEY = "3c" * 32
 API_KEY = "wp_live_pytest_5d1e"
+# A key of a merchant whose Desk Director integration is switched off in
+# Wise-Pay.
+SWITCHED_OFF_KEY = "wp_live_pytest_off_77c3"
 PAYER = "pat@customer.example"
 NOT_A_PAYER = "nora@customer.example"
 REGISTRATION_PATH = "/payers/register"
@@ -76,11 +79,12 @@ class FakeWisePay:
 def fake_wisepay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeWisePay]:
     """The fake Wise-Pay, a real HTTPS server on 127.0.0.1 with a CA made at
     start: one merchant (API_KEY) with one payer (PAYER); payer-not-found
-    answers offer REGISTRATION_PATH on its own origin."""
+    answers offer REGISTRATION_PATH on its own origin. A second merchant
+    (SWITCHED_OFF_KEY) has the integration switched off in Wise-Pay."""
     tokens = tmp_path_factory.mktemp("fake") / "tokens.txt"
     process = subprocess.Popen(
         [required_env("WISEPAY_FAKE_SERVER"), str(tokens), API_KEY, "--payer", PAYER,
-         "--registration-path", REGISTRATION_PATH],
+         "--registration-path", REGISTRATION_PATH, "--switched-off-key", SWITCHED_OFF_KEY],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert process.stdout is not None and process.stdin is not None
     line = process.stdout.readline().decode().strip()

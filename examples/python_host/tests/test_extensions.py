@@ -1,8 +1,9 @@
 """The typed extensions through the Python host: a tenant's settings view
 ("wisepay.settings-view/1") before and after saves and as clicks change its
-health, the audit trail ("wisepay.audit/1") newest first a page at a time,
-every result released through its extension's free function, and a plugin
-that lacks an extension (test_maintenance.py has "wisepay.maintenance/1")."""
+health (unreachable, key rejected, switched off in Wise-Pay), the audit
+trail ("wisepay.audit/1") newest first a page at a time, every result
+released through its extension's free function, and a plugin that lacks an
+extension (test_maintenance.py has "wisepay.maintenance/1")."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import API_KEY, PAYER, FakeWisePay
+from conftest import API_KEY, PAYER, SWITCHED_OFF_KEY, FakeWisePay
 from wisepay import (AuditEntry, ExtensionUnavailableError, Health, Instance,
                      InvalidArgumentError, KeyRejectedError, NotImplementedInPluginError, Plugin,
-                     SettingsView, Status, UnavailableError)
+                     SettingsView, Status, UnavailableError, UpstreamDisabledError)
 from wisepay._abi import AuditApiStruct, MaintenanceApiStruct, SettingsViewApiStruct
 
 SECOND_KEY = "wp_live_second_77aa"
@@ -94,6 +95,24 @@ def test_a_key_wise_pay_rejects_hides_the_links(plugin: Plugin, config: dict[str
         view = offline.settings_view("acme")
     assert view.health == Health.KEY_REJECTED and near_now(view.health_since)
     assert view.health_message and unknown_key not in view.health_message
+    assert view.link_available is False
+
+
+def test_an_integration_switched_off_in_wise_pay_shows_as_health(
+        plugin: Plugin, wisepay_config: dict[str, Any], fake_wisepay: FakeWisePay) -> None:
+    with plugin.create(wisepay_config) as instance:
+        saved = instance.save_settings("acme", "ann@acme.example", 0,
+                                       {"api_key": SWITCHED_OFF_KEY, "enabled": True})
+        # Saved, with a warning that says what to switch on.
+        assert any("switched off" in warning for warning in saved["warnings"])
+        with pytest.raises(UpstreamDisabledError) as raised:
+            instance.open_invoice("acme", PAYER, "inv_1")
+        # The portal user is not sent to an administrator's menu.
+        assert "Configure >" not in raised.value.message
+        view = instance.settings_view("acme")
+    assert view.health == Health.UPSTREAM_DISABLED and near_now(view.health_since)
+    assert "Desk Director" in view.health_message
+    assert SWITCHED_OFF_KEY not in view.health_message
     assert view.link_available is False
 
 
