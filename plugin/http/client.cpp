@@ -15,6 +15,7 @@
 
 #include "plugin/http/connection.h"
 #include "plugin/http/tls_context.h"
+#include "plugin/util/byte_words.h"
 
 namespace wisepay::http {
 namespace {
@@ -64,17 +65,11 @@ bool is_field_value_byte(unsigned char byte) {
 // no byte below 0x20 and none equal to 0x7F passes whole, any other word
 // byte by byte (a tab is below 0x20 but allowed).
 bool is_field_value(std::string_view s) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101;
-    constexpr std::uint64_t kHighs = 0x8080808080808080;
-    // Non-zero exactly when some byte of `word` is below n (n <= 0x80).
-    const auto has_byte_below = [](std::uint64_t word, std::uint64_t n) {
-        return (word - kOnes * n) & ~word & kHighs;
-    };
+    namespace words = byte_words;
     std::size_t i = 0;
     for (; i + 8 <= s.size(); i += 8) {
-        std::uint64_t word;
-        std::memcpy(&word, s.data() + i, 8);
-        if (has_byte_below(word, 0x20) || has_byte_below(word ^ (kOnes * 0x7F), 1)) {
+        const std::uint64_t word = words::load(s.data() + i);
+        if (words::any_below(word, 0x20) || words::any_equal(word, 0x7F)) {
             for (std::size_t j = i; j < i + 8; ++j) {
                 if (!is_field_value_byte(static_cast<unsigned char>(s[j])))
                     return false;

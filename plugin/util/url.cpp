@@ -6,7 +6,8 @@
 
 #include <charconv>
 #include <cstdint>
-#include <cstring>
+
+#include "plugin/util/byte_words.h"
 
 namespace wisepay {
 namespace {
@@ -34,20 +35,12 @@ bool is_url_char(char c) {
 // characters, non-ASCII or backslashes. Eight bytes at a time, then byte by
 // byte: a sign-in URL is a few hundred of them.
 bool has_only_url_chars(std::string_view text) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101;
-    constexpr std::uint64_t kHighs = 0x8080808080808080;
-    // Non-zero exactly when some byte of `w` is below n (n <= 0x80).
-    const auto below = [](std::uint64_t w, std::uint64_t n) {
-        return (w - kOnes * n) & ~w & kHighs;
-    };
+    namespace words = byte_words;
     std::size_t i = 0;
     for (; i + 8 <= text.size(); i += 8) {
-        std::uint64_t word;
-        std::memcpy(&word, text.data() + i, sizeof word);
-        // Bit 7 of each byte that is 0x7F or above; the addition cannot
-        // carry into the next byte, since the high bits are cleared first.
-        const std::uint64_t high_or_del = (word | ((word & ~kHighs) + kOnes)) & kHighs;
-        if ((below(word, 0x21) | high_or_del | below(word ^ (kOnes * '\\'), 1)) != 0)
+        const std::uint64_t word = words::load(text.data() + i);
+        if ((words::any_below(word, 0x21) | words::any_del_or_above(word) |
+             words::any_equal(word, '\\')) != 0)
             return false;
     }
     for (; i < text.size(); ++i) {

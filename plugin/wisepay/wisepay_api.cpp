@@ -4,11 +4,11 @@
 
 #include <boost/json.hpp>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <random>
 #include <thread>
 
+#include "plugin/util/byte_words.h"
 #include "plugin/util/email.h"
 #include "plugin/util/error.h"
 #include "plugin/util/hex.h"
@@ -261,19 +261,10 @@ class PlainJson {
     // Whether any of the eight bytes at `p` is '"', '\\', below 0x20 or
     // above 0x7E. Exact for the word as a whole, which is all it is asked.
     static bool ends_plain_run(const char *p) {
-        constexpr std::uint64_t kOnes = 0x0101010101010101;
-        constexpr std::uint64_t kHighs = 0x8080808080808080;
-        std::uint64_t word;
-        std::memcpy(&word, p, sizeof word);
-        // Some byte below n (n <= 0x80), or equal to zero.
-        const auto below = [](std::uint64_t w, std::uint64_t n) {
-            return (w - kOnes * n) & ~w & kHighs;
-        };
-        // Bit 7 of each byte that is 0x7F or above; the addition cannot
-        // carry into the next byte, since the high bits are cleared first.
-        const std::uint64_t high_or_del = (word | ((word & ~kHighs) + kOnes)) & kHighs;
-        return (below(word, 0x20) | high_or_del | below(word ^ (kOnes * '"'), 1) |
-                below(word ^ (kOnes * '\\'), 1)) != 0;
+        namespace words = byte_words;
+        const std::uint64_t word = words::load(p);
+        return (words::any_below(word, 0x20) | words::any_del_or_above(word) |
+                words::any_equal(word, '"') | words::any_equal(word, '\\')) != 0;
     }
 
     std::string_view text_;
