@@ -12,29 +12,12 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "bench/ascii.h"
+
 namespace wisepay::bench {
 namespace {
 
 namespace json = boost::json;
-
-bool iequals_ascii(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    }
-    return true;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
 // True when `url` is https on `origin` and has a path after it.
 bool on_origin(std::string_view url, std::string_view origin) {
@@ -91,7 +74,7 @@ const char *check_sso_answer(unsigned status, std::string_view body, std::string
         !payer->is_string()) {
         return "a field is missing or of the wrong type";
     }
-    if (!iequals_ascii(trim(payer->get_string()), trim(asked_email)))
+    if (!iequals_ascii(trim_blanks(payer->get_string()), trim_blanks(asked_email)))
         return "the answer is for another payer";
     if (!on_origin(redirect->get_string(), portal_origin))
         return "the redirect is not https on the portal origin";

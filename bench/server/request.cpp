@@ -4,30 +4,13 @@
 // malformed: the server does not support them.
 #include "bench/server/request.h"
 
+#include "bench/ascii.h"
+
 namespace wisepay::bench::server {
 namespace {
 
 constexpr std::size_t kMaxHeader = 16 * 1024;
 constexpr std::size_t kMaxBody = 64 * 1024;
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const char x = (a[i] >= 'A' && a[i] <= 'Z') ? char(a[i] - 'A' + 'a') : a[i];
-        if (x != b[i])  // `b` is always written in lower case
-            return false;
-    }
-    return true;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
 bool parse_length(std::string_view digits, std::size_t &out) {
     if (digits.empty() || digits.size() > 9)
@@ -73,17 +56,17 @@ Parse parse_request(std::string_view bytes, Request &out) {
         if (colon == std::string_view::npos || colon == 0)
             return Parse::kMalformed;
         const std::string_view name = line.substr(0, colon);
-        const std::string_view value = trim(line.substr(colon + 1));
-        if (iequals(name, "content-length")) {
+        const std::string_view value = trim_blanks(line.substr(colon + 1));
+        if (iequals_ascii(name, "content-length")) {
             if (!parse_length(value, length) || length > kMaxBody)
                 return Parse::kMalformed;
-        } else if (iequals(name, "authorization")) {
+        } else if (iequals_ascii(name, "authorization")) {
             out.authorization = value;
-        } else if (iequals(name, "user-agent")) {
+        } else if (iequals_ascii(name, "user-agent")) {
             out.user_agent = value;
-        } else if (iequals(name, "connection")) {
-            out.close = iequals(value, "close");
-        } else if (iequals(name, "transfer-encoding") || iequals(name, "expect")) {
+        } else if (iequals_ascii(name, "connection")) {
+            out.close = iequals_ascii(value, "close");
+        } else if (iequals_ascii(name, "transfer-encoding") || iequals_ascii(name, "expect")) {
             return Parse::kMalformed;
         }
     }
