@@ -27,25 +27,9 @@
 #include <unistd.h>
 
 #include "abi/wisepay_plugin.h"
+#include "tests/coredump/stdin_line.h"
 
 static const wisepay_plugin_api *api;
-
-/* One line from stdin into `line` (without the newline), byte by byte. */
-static int read_line(char *line, size_t size) {
-    size_t used = 0;
-    for (;;) {
-        char c;
-        if (read(STDIN_FILENO, &c, 1) != 1)
-            return -1;
-        if (c == '\n')
-            break;
-        if (used + 1 >= size)
-            return -1;
-        line[used++] = c;
-    }
-    line[used] = '\0';
-    return 0;
-}
 
 static int fail(const char *what, wisepay_error *error) {
     fprintf(stderr, "reseal_host: %s: %s\n", what, error ? error->message : "(no detail)");
@@ -100,8 +84,8 @@ int main(int argc, char **argv) {
         }
     }
     char key[512], old_key[80], new_key[80];
-    if (read_line(key, sizeof key) != 0 || read_line(old_key, sizeof old_key) != 0 ||
-        read_line(new_key, sizeof new_key) != 0) {
+    if (read_stdin_line(key, sizeof key) != 0 || read_stdin_line(old_key, sizeof old_key) != 0 ||
+        read_stdin_line(new_key, sizeof new_key) != 0) {
         fprintf(stderr, "reseal_host: expected the API key and two master keys on stdin\n");
         return 2;
     }

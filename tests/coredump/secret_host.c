@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "abi/wisepay_plugin.h"
+#include "tests/coredump/stdin_line.h"
 
 #define KNOWN_PAYER "pat@customer.example"
 #define UNKNOWN_PAYER "nobody@customer.example"
@@ -50,23 +51,6 @@ typedef struct {
 static void on_log(void *host_data, wisepay_log_level level, const char *message) {
     (void)host_data;
     fprintf(stderr, "secret_host: plugin log (%d): %s\n", (int)level, message);
-}
-
-/* One line from stdin into `line` (without the newline), byte by byte. */
-static int read_line(char *line, size_t size) {
-    size_t used = 0;
-    for (;;) {
-        char c;
-        if (read(STDIN_FILENO, &c, 1) != 1)
-            return -1;
-        if (c == '\n')
-            break;
-        if (used + 1 >= size)
-            return -1;
-        line[used++] = c;
-    }
-    line[used] = '\0';
-    return 0;
 }
 
 /* Appends `text` at `*at` in `buffer` of `size` bytes; 0 when it does not fit. */
@@ -159,7 +143,7 @@ int main(int argc, char **argv) {
 
     char key[512];
     char canary[128];
-    if (read_line(key, sizeof key) != 0 || read_line(canary, sizeof canary) != 0) {
+    if (read_stdin_line(key, sizeof key) != 0 || read_stdin_line(canary, sizeof canary) != 0) {
         fprintf(stderr, "secret_host: expected the key and the canary on stdin\n");
         return 2;
     }

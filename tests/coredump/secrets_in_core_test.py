@@ -148,6 +148,22 @@ def dump_core(pid, prefix):
     return path
 
 
+def end_round(work, *processes):
+    """Ends a round's processes and removes its folder (unless
+    WISEPAY_KEEP_TEST_FILES is set). End of input ends each process (the
+    fake removes its CA folder on the way); only one that does not end is
+    killed."""
+    for process in processes:
+        if process is not None and process.poll() is None:
+            try:
+                process.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    if not os.environ.get("WISEPAY_KEEP_TEST_FILES"):
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def run_round(number, tools, scratch, clicks, dump):
     host_exe, fake_exe, plugin = tools
     key = random_key(KEY_LENGTHS[(number - 1) % len(KEY_LENGTHS)])
@@ -223,17 +239,7 @@ def run_round(number, tools, scratch, clicks, dump):
             core.close()
         return result
     finally:
-        # End of input ends both (the fake removes its CA folder on the way);
-        # only one that does not end is killed.
-        for process in (host, fake):
-            if process is not None and process.poll() is None:
-                try:
-                    process.communicate(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-        if not os.environ.get("WISEPAY_KEEP_TEST_FILES"):
-            shutil.rmtree(work, ignore_errors=True)
+        end_round(work, host, fake)
 
 
 def run_reseal_round(reseal_host, fake_exe, plugin, scratch, dump):
@@ -292,15 +298,7 @@ def run_reseal_round(reseal_host, fake_exe, plugin, scratch, dump):
                 found.setdefault(label, []).append("the database files")
         return found
     finally:
-        for process in (host, fake):
-            if process is not None and process.poll() is None:
-                try:
-                    process.communicate(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-        if not os.environ.get("WISEPAY_KEEP_TEST_FILES"):
-            shutil.rmtree(work, ignore_errors=True)
+        end_round(work, host, fake)
 
 
 def main():
